@@ -1,0 +1,1 @@
+"""Short exercises: trap rewrites, the personal-outcomes quiz, the outcome-statement checker."""

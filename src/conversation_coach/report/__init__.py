@@ -1,0 +1,1 @@
+"""Reports of an assessment: terminal (rich), Markdown, HTML, JSON."""

@@ -1,0 +1,107 @@
+"""The rubric's format: stages, traps, moves and detection rules, as pydantic models.
+
+Pydantic is the single source of truth for the YAML format (`conversation-coach
+schema rubric` prints its JSON Schema). Every model forbids unknown fields.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from conversation_coach.rubric.coding import MOVES, TRAPS
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Stage(_Model):
+    number: int = Field(ge=1, le=5)
+    name: str
+    purpose: str
+    questions: list[str] = Field(min_length=1, description="the seed's example questions: the suggestion bank")
+
+
+class Trap(_Model):
+    name: str
+    meaning: str = Field(description="the seed's gloss, e.g. 'I know best'")
+    seed_example: str = ""
+    why: str = Field(description="why it harms a what-matters conversation")
+    rewrite: str = Field(description="what to say instead")
+
+
+class MoveInfo(_Model):
+    name: str
+    description: str
+
+
+class RuleExample(_Model):
+    text: str
+    context: str | None = Field(default=None, description="the person's previous turn, for context-aware rules")
+
+
+class RuleExamples(_Model):
+    fire: list[RuleExample | str] = Field(default_factory=list)
+    pass_: list[RuleExample | str] = Field(default_factory=list, alias="pass")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Rule(_Model):
+    """One detection rule (Vale-style): what it looks for, what it means, and proof by example."""
+
+    id: str = Field(pattern=r"^[a-z_]+(\.[a-z0-9_-]+)+$")
+    kind: Literal["phrase", "pattern", "fuzzy", "structural"]
+    target: str = Field(description="'trap:<name>', 'move:<name>' or 'signal:<name>'")
+    message: str
+    phrases: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    threshold: float | None = Field(default=None, ge=50, le=100, description="fuzzy match score, 50-100")
+    exceptions: list[str] = Field(default_factory=list, description="patterns that cancel a hit")
+    examples: RuleExamples = Field(default_factory=RuleExamples)
+
+    @model_validator(mode="after")
+    def _target_known(self) -> Rule:
+        kind, _, name = self.target.partition(":")
+        if kind == "trap" and name not in TRAPS:
+            raise ValueError(f"unknown trap '{name}' in target; traps are: {', '.join(TRAPS)}")
+        if kind == "move" and name not in MOVES:
+            raise ValueError(f"unknown move '{name}' in target; moves are: {', '.join(MOVES)}")
+        if kind not in ("trap", "move", "signal"):
+            raise ValueError("target must start with 'trap:', 'move:' or 'signal:'")
+        return self
+
+
+class Rubric(_Model):
+    id: str
+    version: str
+    language: str = "en-GB"
+    title: str
+    description: str = ""
+    stages: list[Stage] = Field(min_length=5, max_length=5)
+    traps: dict[str, Trap]
+    moves: dict[str, MoveInfo]
+    rules: list[Rule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Rubric:
+        if [s.number for s in self.stages] != [1, 2, 3, 4, 5]:
+            raise ValueError("stages must be numbered 1 to 5 in order")
+        missing = [t for t in TRAPS if t not in self.traps]
+        unknown = [t for t in self.traps if t not in TRAPS]
+        if missing or unknown:
+            raise ValueError(f"traps must be exactly {', '.join(TRAPS)} (missing: {missing}, unknown: {unknown})")
+        missing_moves = [m for m in MOVES if m not in self.moves]
+        if missing_moves:
+            raise ValueError(f"moves missing: {', '.join(missing_moves)}")
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"duplicate rule id '{rule.id}'")
+            seen.add(rule.id)
+        return self
+
+    def stage(self, number: int) -> Stage:
+        return self.stages[number - 1]

@@ -1,0 +1,1 @@
+"""Scenarios: the scripted person, their YAML format and the deterministic engine."""

@@ -1,0 +1,113 @@
+"""The scenario format: a person with things that matter to them, strengths, worries and reactions.
+
+See ../shared/SCENARIO-GUIDE.md for what makes the person believable. Trust runs
+from 0 (ends the visit) to 10 (fully open).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from conversation_coach.rubric.coding import MOVES, TRAPS, Move
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Person(_Model):
+    name: str
+    age: int | None = Field(default=None, ge=0, le=120)
+    pronouns: str = ""
+    about: str = Field(description="who they are, for the trainee's brief and the summary")
+
+
+class Discoverable(_Model):
+    """Something the trainee can find out by conversing well."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    label: str = Field(description="short, for the summary: 'Getting back to the allotment'")
+    says: str = Field(description="what the person says when it surfaces, in their own words")
+    cues: list[str] = Field(min_length=1, description="words the trainee can pick up from what the person said")
+    moves: list[Move] = Field(min_length=1, description="moves that can surface it")
+    trust: float = Field(default=5, ge=0, le=10, description="openness needed before it surfaces")
+    hint: str = Field(default="", description="a breadcrumb the person drops before it surfaces")
+    follow_up: str = Field(default="", description="what they add if the trainee reflects it back")
+
+
+class WhatMatters(Discoverable):
+    pass
+
+
+class Strength(Discoverable):
+    kind: Literal["soft", "hard"]
+    scope: Literal["individual", "community"]
+
+
+class TrustSettings(_Model):
+    start: float = Field(default=5, ge=0, le=10)
+    low: float = Field(default=1, ge=0, le=10, description="at or below this the person ends the visit")
+    end_line: str = Field(description="what the person says when they have had enough")
+    effects: dict[str, float] = Field(
+        default_factory=dict, description="optional per-move or per-trap changes overriding the engine's defaults"
+    )
+
+    @model_validator(mode="after")
+    def _effects_known(self) -> TrustSettings:
+        unknown = [k for k in self.effects if k not in MOVES and k not in TRAPS]
+        if unknown:
+            raise ValueError(f"unknown keys in trust.effects: {unknown}; use move or trap names")
+        if self.low >= self.start:
+            raise ValueError("trust.low must be below trust.start")
+        return self
+
+
+class Reactions(_Model):
+    """Lines for when nothing new surfaces: one list per move and one per trap (all required)."""
+
+    moves: dict[Move, list[str]]
+    traps: dict[str, list[str]]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Reactions:
+        missing = [m for m in MOVES if not self.moves.get(m)]
+        if missing:
+            raise ValueError(f"reactions.moves needs at least one line for each move; missing: {', '.join(missing)}")
+        missing_traps = [t for t in TRAPS if not self.traps.get(t)]
+        unknown = [t for t in self.traps if t not in TRAPS]
+        if missing_traps or unknown:
+            raise ValueError(
+                f"reactions.traps needs lines for each of the seven traps; missing: {missing_traps}, unknown: {unknown}"
+            )
+        return self
+
+
+class Scenario(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    version: str = "1"
+    language: str = "en-GB"
+    title: str
+    audience: Literal["induction", "recruitment", "supervision"]
+    difficulty: Literal["gentle", "moderate", "challenging"]
+    setting: str
+    brief: str = Field(description="what the trainee is told before the visit")
+    person: Person
+    opening: str
+    what_matters: list[WhatMatters] = Field(min_length=3)
+    strengths: list[Strength] = Field(min_length=2)
+    worries: list[str] = Field(min_length=1)
+    reactions: Reactions
+    trust: TrustSettings
+    closing: str = Field(description="what the person says when the trainee ends the visit")
+    max_turns: int = Field(default=20, ge=3, le=200)
+    model_path: list[str] = Field(min_length=3, description="exemplary trainee replies (contract: list of strings)")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Scenario:
+        ids = [d.id for d in self.what_matters] + [s.id for s in self.strengths]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"what_matters and strengths ids must be unique; repeated: {dupes}")
+        return self

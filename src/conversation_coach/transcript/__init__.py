@@ -1,0 +1,1 @@
+"""Transcripts: the schema-versioned conversation record, its reading and atomic saving."""

@@ -1,0 +1,69 @@
+"""The transcript: what was said, the coder's layer and the supervisor's layer, kept apart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from conversation_coach.rubric.coding import Coding, Move, TrapName
+
+SCHEMA_VERSION = 1
+Speaker = Literal["worker", "person"]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class SupervisorReview(BaseModel):
+    """A supervisor's verdict on one turn: overrides the coder's view without altering it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    main: Move | None = None
+    stage: int | None = Field(default=None, ge=1, le=5)
+    traps: list[TrapName] | None = None
+    comment: str = ""
+    reviewer: str = ""
+    at: str = Field(default_factory=now_iso)
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    speaker: Speaker
+    text: str
+    coding: Coding | None = None
+    review: SupervisorReview | None = None
+    at: str | None = None
+    surfaced: list[str] = Field(default_factory=list, description="what-matters/strength ids this line revealed")
+    trust: float | None = None
+
+
+class Transcript(BaseModel):
+    """A whole conversation. `mode` is practice or assessment (recruitment)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = SCHEMA_VERSION
+    id: str = ""
+    created: str = Field(default_factory=now_iso)
+    updated: str = Field(default_factory=now_iso)
+    app_version: str = ""
+    mode: Literal["practice", "assessment", "imported"] = "practice"
+    candidate: str | None = None
+    trainee: str | None = None
+    scenario_id: str | None = None
+    scenario_version: str | None = None
+    scenario_title: str | None = None
+    person_name: str | None = None
+    rubric_id: str | None = None
+    rubric_version: str | None = None
+    finished: bool = False
+    ended_by: Literal["trainee", "person", "max_turns", "time_limit"] | None = None
+    reviewed_by: str = ""
+    outcome_record: str | None = None
+    time_limit_minutes: float | None = None
+    turns: list[Turn] = Field(default_factory=list)
