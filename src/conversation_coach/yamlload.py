@@ -245,7 +245,8 @@ def validation_problems(exc: ValidationError, model: type[BaseModel], source: st
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         # Drop union/tagged discriminator parts that are not in the data.
-        loc = tuple(p for p in loc if (isinstance(p, int) or p in _all_keys(lines)))
+        keys = _all_keys(lines)
+        loc = tuple(p for i, p in enumerate(loc) if isinstance(p, int) or p in keys or i == len(loc) - 1)
         message = err["msg"]
         if err["type"] == "extra_forbidden" and loc:
             owner = _model_for_loc(model, loc[:-1])

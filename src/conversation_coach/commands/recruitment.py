@@ -1,7 +1,264 @@
-"""CLI commands: (being built)."""
+"""CLI commands: `compare`, `forget`, `purge`, `progress`, `cpd` — panels, retention, progress and CPD."""
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
 
 def register(sub) -> None:
-    """Add this group's subcommands to the parser."""
+    compare = sub.add_parser(
+        "compare", help="recruitment: candidates who played a scenario, side by side (advice; a person decides)",
+        description="Put candidates' assessments on one scenario side by side: score and parts, stages, traps, "
+        "what matters surfaced and evidence of the Code of Professional Practice's values, quoted.")
+    compare.add_argument("scenario", metavar="SCENARIO")
+    out = compare.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help='print {"candidates": [...]}, highest score first')
+    out.add_argument("--csv", metavar="PATH", help="write one row per candidate to PATH")
+    compare.add_argument("--reviewed-by", metavar="NAME", default="", help="the panel member reviewing the report")
+    compare.add_argument("--force", action="store_true", help="overwrite an existing --csv file")
+    compare.set_defaults(handler=_compare)
+
+    forget = sub.add_parser("forget", help="remove every file and record about a candidate or trainee",
+                            description="Remove the transcripts, exports and progress rows about ID.")
+    forget.add_argument("subject", metavar="ID", help="candidate or trainee id")
+    forget.add_argument("--yes", action="store_true", help="really remove (without it, nothing is removed)")
+    forget.set_defaults(handler=_forget)
+
+    purge = sub.add_parser("purge", help="remove assessment records and files older than DAYS days")
+    purge.add_argument("--older-than", metavar="DAYS", type=float, required=True)
+    purge.add_argument("--yes", action="store_true", help="remove without asking")
+    purge.set_defaults(handler=_purge)
+
+    progress = sub.add_parser("progress", help="your practice over time: scores, recurring traps, what next")
+    progress.add_argument("--json", action="store_true", help='print {"sessions": [...], ...}')
+    progress.add_argument("--trainee", metavar="ID", help="only this trainee's sessions")
+    progress.set_defaults(handler=_progress)
+
+    cpd = sub.add_parser("cpd", help="write a CPD record of your practice (Markdown)")
+    cpd.add_argument("-o", "--output", metavar="FILE.md", required=True)
+    cpd.add_argument("--since", metavar="DATE", help="only sessions on or after DATE (YYYY-MM-DD)")
+    cpd.add_argument("--trainee", metavar="ID", help="only this trainee's sessions")
+    cpd.add_argument("--force", action="store_true", help="overwrite FILE.md if it exists")
+    cpd.set_defaults(handler=_cpd)
+
+
+def _error(message: str) -> None:
+    from conversation_coach.textsafe import clean_for_display
+
+    print(f"conversation-coach: {clean_for_display(message, keep_newlines=False)}", file=sys.stderr)
+
+
+def _private_parent(path: Path) -> None:
+    """An export written inside the user data dir gets a private (0700) folder, like everything there."""
+    from conversation_coach.paths import ensure_private_dir, user_home
+
+    parent = path.resolve().parent
+    if parent.is_relative_to(user_home().resolve()):
+        ensure_private_dir(parent)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from conversation_coach.fsutil import write_new_file
+    from conversation_coach.panel import PanelReport, build_panel, panel_csv, render_panel
+    from conversation_coach.store import Store, StoreError
+
+    store = Store()
+    try:
+        report = build_panel(args.scenario, store=store, reviewed_by=args.reviewed_by) if store.path.exists() \
+            else PanelReport(scenario_id=args.scenario, candidates=[], reviewed_by=args.reviewed_by)
+        if not report.candidates:
+            recorded = sorted({r.scenario_id for r in store.assessments()}) if store.path.exists() else []
+            if args.scenario not in _scenario_ids():
+                listed = ", ".join(recorded) if recorded else "none yet"
+                _error(f"no scenario or assessments called '{args.scenario}'. Scenarios with assessments: {listed}")
+                return 1
+            if not args.json:
+                print(f"No candidate has been assessed on {args.scenario} yet.")
+                return 0
+        if args.json:
+            print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+            return 0
+        if args.csv:
+            path = Path(args.csv)
+            try:
+                _private_parent(path)
+                write_new_file(path, panel_csv(report), force=args.force, mode=0o600)
+            except FileExistsError as exc:
+                _error(str(exc))
+                return 1
+            except OSError as exc:
+                _error(f"cannot write {path}: {exc.strerror or exc}")
+                return 1
+            store.record_export(path, [c.candidate for c in report.candidates])
+            print(f"Wrote {len(report.candidates)} candidate(s) to {path}. Scores are advice; a person decides.")
+            return 0
+    except StoreError as exc:
+        _error(str(exc))
+        return 1
+    _console().print(render_panel(report))
+    return 0
+
+
+def _scenario_ids() -> set[str]:
+    try:
+        from conversation_coach.scenario.load import list_scenarios
+
+        return {entry.id for entry in list_scenarios()}
+    except Exception:  # a broken scenario folder must not stop a panel reading its records
+        return set()
+
+
+# --------------------------------------------------------------------------- retention
+
+
+def _forget(args: argparse.Namespace) -> int:
+    from conversation_coach.retention import forget, plan_forget
+    from conversation_coach.store import StoreError
+
+    subject = args.subject
+    try:
+        plan = plan_forget(subject)
+    except StoreError as exc:
+        _error(f"{exc}. Nothing was removed.")
+        return 1
+    if plan.empty:
+        _error(f"nothing is recorded about '{subject}' (no transcripts, exports or progress rows). Nothing was removed.")
+        return 1
+    if not args.yes:
+        print(f"This would remove everything about '{subject}':")
+        for line in plan.describe():
+            print(f"  {line}")
+        _error("nothing was removed; run again with --yes to remove it.")
+        return 2
+    try:
+        done = forget(subject, plan)
+    except (StoreError, OSError) as exc:
+        _error(f"{exc}. Some items may remain; run the command again.")
+        return 1
+    print(f"Removed everything about '{subject}':")
+    for line in done.describe() or ["(nothing left to remove)"]:
+        print(f"  {line}")
+    print("The progress file was compacted so no copy of the removed rows remains in it.")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from conversation_coach.retention import plan_purge, purge
+    from conversation_coach.store import StoreError
+
+    if args.older_than < 0:
+        _error("--older-than needs a number of days, 0 or more")
+        return 2
+    try:
+        plan = plan_purge(args.older_than)
+    except StoreError as exc:
+        _error(f"{exc}. Nothing was removed.")
+        return 1
+    days = f"{args.older_than:g}"
+    if plan.empty:
+        print(f"No assessment records or files older than {days} days. Nothing was removed.")
+        return 0
+    if not args.yes:
+        print(f"Assessment records and files older than {days} days:")
+        for line in plan.describe():
+            print(f"  {line}")
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            _error("nothing was removed; run again with --yes to remove them.")
+            return 2
+        answer = input("Remove them? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("Nothing was removed.")
+            return 1
+    try:
+        done = purge(plan)
+    except (StoreError, OSError) as exc:
+        _error(f"{exc}. Some items may remain; run the command again.")
+        return 1
+    print(f"Removed assessment records and files older than {days} days:")
+    for line in done.describe() or ["(nothing left to remove)"]:
+        print(f"  {line}")
+    return 0
+
+
+# --------------------------------------------------------------------------- progress and CPD
+
+
+def _sessions(trainee: str | None, since: datetime | None = None):
+    from conversation_coach.store import Store
+
+    store = Store()
+    if not store.path.exists():
+        return []
+    return store.sessions(trainee=trainee, since=since)
+
+
+def _progress(args: argparse.Namespace) -> int:
+    from conversation_coach.progress_report import render_progress, summarise
+    from conversation_coach.store import StoreError
+
+    try:
+        summary = summarise(_sessions(args.trainee))
+    except StoreError as exc:
+        _error(str(exc))
+        return 1
+    if args.json:
+        print(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    _console().print(render_progress(summary))
+    return 0
+
+
+def _parse_since(text: str) -> datetime:
+    day = datetime.strptime(text, "%Y-%m-%d")
+    return day.astimezone(UTC)  # local midnight of that day
+
+
+def _cpd(args: argparse.Namespace) -> int:
+    from conversation_coach import __version__
+    from conversation_coach.cpd import render_cpd
+    from conversation_coach.fsutil import write_new_file
+    from conversation_coach.store import Store, StoreError
+
+    since = None
+    if args.since:
+        try:
+            since = _parse_since(args.since)
+        except ValueError:
+            _error(f"--since needs a date as YYYY-MM-DD, not '{args.since}'")
+            return 2
+    try:
+        sessions = _sessions(args.trainee, since)
+    except StoreError as exc:
+        _error(str(exc))
+        return 1
+    text = render_cpd(sessions, since=since, trainee=args.trainee, app_version=__version__)
+    path = Path(args.output)
+    try:
+        _private_parent(path)
+        write_new_file(path, text, force=args.force, mode=0o600)
+    except FileExistsError as exc:
+        _error(str(exc))
+        return 1
+    except OSError as exc:
+        _error(f"cannot write {path}: {exc.strerror or exc}")
+        return 1
+    if args.trainee:
+        try:
+            Store().record_export(path, [args.trainee])
+        except StoreError:
+            pass
+    print(f"Wrote a CPD record of {len(sessions)} session(s) to {path}.")
+    return 0

@@ -47,6 +47,7 @@ class Metric(_Model):
     band: Band = "n/a"
     fair: str = ""
     good: str = ""
+    note: str = Field(default="", description="what is counted and whose thresholds the bands are")
 
 
 class ScorePart(_Model):

@@ -1,27 +1,378 @@
-"""The utterance coder (PLACEHOLDER while the real coder is built: question marks only).
+"""The utterance coder: one worker reply plus the conversation so far -> moves, main move, stage, traps.
 
 API (stable): `code_utterance(text, history, rubric) -> Coding` codes one worker
 utterance given the turns before it; `code_turns(turns, rubric) -> list[Coding]`
 codes a whole conversation, including conversation-level traps (sequence.py).
+
+How it decides. The rubric's phrase, pattern and fuzzy rules (rubrics/default.yaml)
+fire on words and raise *signals* (e.g. `signal:open_start`, `signal:reflective_stem`),
+*moves* (e.g. `move:permission`) and *traps*. This module then reads each sentence as a
+question (open or closed), a permission request, or a statement, and a statement as an
+affirmation, advice, information, a reflection of the person's previous turn (judged
+by overlap with it, the I -> you shift and reflective stems) or something else. The
+utterance's main move and stage follow the labelling convention in the rubric.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from conversation_coach.rubric.coding import Coding
-from conversation_coach.rubric.model import Rubric
+from conversation_coach.rubric.coding import Coding, RuleHit, TrapHit
+from conversation_coach.rubric.matching import Hit, run_rules
+from conversation_coach.rubric.model import Rubric, Rule
+from conversation_coach.rubric.textprep import Prepared, Sentence, content_stems, prepare, words_of
+from conversation_coach.textsafe import MAX_CODED_CHARS, normalise_for_coding
 from conversation_coach.transcript.model import Turn
+
+CAPPED_NOTE = f"This reply is very long; only its first {MAX_CODED_CHARS:,} characters were coded."
+
+_YOU = re.compile(r"(?<![\w'])(?:you|your|you're|you've|you'd|you'll|yourself|ye)(?![\w'])")
+_WORKER_FIRST_PERSON = re.compile(
+    r"^(?:i|i'm|i've|i'll|i'd|we'll|we've|we're|let me|let's)\b(?! (?:hear|guess|wonder|imagine|sense|get the sense|"
+    r"can see|see|notice|noticed|understand|get that|suppose|think you|suspect))")
+_CLAUSE_BREAK = re.compile(r",|;|:|\band\b|\bbut\b")
+
+QUESTION_KINDS = ("open", "closed", "declarative_q")
+# How a sentence kind becomes a move.
+_KIND_MOVE = {
+    "open": "open_question",
+    "closed": "closed_question",
+    "permission": "permission",
+    "affirmation": "affirmation",
+    "advice": "advice",
+    "information": "information",
+    "simple": "simple_reflection",
+    "complex": "complex_reflection",
+    "other": "other",
+}
+
+
+@dataclass
+class _Reading:
+    """What the coder made of one sentence."""
+
+    kind: str
+    signals: set[str] = field(default_factory=set)
+    evidence: tuple[int, int] = (0, 0)
+
+
+_SPACES = re.compile(r"\s+")
+_STUTTER = re.compile(r"\b([\w']{1,20})-+ ?(?=\1\b)", re.IGNORECASE)  # "you-you're" -> "you're"
+
+
+def _normalise(text: str) -> tuple[str, bool]:
+    """textsafe.normalise_for_coding (fast path for plain printable ASCII), then spoken stutters folded."""
+    if text.isascii() and text.isprintable():
+        capped = len(text) > MAX_CODED_CHARS
+        clean = _SPACES.sub(" ", text[:MAX_CODED_CHARS] if capped else text).strip()
+    else:
+        clean, capped = normalise_for_coding(text)
+    if "-" in clean:
+        clean = _STUTTER.sub("", clean)
+    return clean, capped
+
+
+def _previous_person_turn(history: Sequence[Turn]) -> str | None:
+    """What the person said just before: their last turn, plus the one before when it was short."""
+    said: list[str] = []
+    for turn in reversed(history[-6:]):
+        if turn.speaker != "person":
+            continue
+        said.append(turn.text)
+        if len(said) >= 3 or sum(len(t.split()) for t in said) >= 12:
+            break
+    return " ".join(reversed(said)) if said else None
+
+
+def _structural_rule(rubric: Rubric, check: str) -> Rule | None:
+    for rule in rubric.rules:
+        if rule.kind == "structural" and rule.check == check:
+            return rule
+    return None
+
+
+class _Context:
+    """Everything known about one reply while coding it."""
+
+    def __init__(self, prepared: Prepared, hits: list[Hit], previous: str | None, rubric: Rubric):
+        self.prepared = prepared
+        self.hits = hits
+        self.previous = previous
+        self.rubric = rubric
+        self.previous_stems = content_stems(words_of(previous.lower())) if previous else set()
+        self.previous_first_person = bool(previous and re.search(r"(?i)\b(?:i|i'm|i've|my|me|we|our)\b", previous))
+        self.by_sentence: list[set[str]] = [set() for _ in prepared.sentences]
+        self.all_targets: set[str] = set()
+        for hit in hits:
+            self.by_sentence[hit.sentence].add(hit.target)
+            self.all_targets.add(hit.target)
+        self.structural: list[RuleHit] = []
+        self.previous_feeling = bool(previous) and _names_feeling(previous, rubric)
+
+    def note(self, check: str, sentence: Sentence | None = None, span: tuple[int, int] | None = None) -> None:
+        rule = _structural_rule(self.rubric, check)
+        if rule is None:
+            return
+        if span is None:
+            span = (sentence.start, sentence.end) if sentence else (0, len(self.prepared.canon))
+        evidence, start, end = self.prepared.evidence(*span)
+        self.structural.append(RuleHit.model_construct(rule=rule.id, target=rule.target, evidence=evidence, start=start, end=end,
+                                       message=rule.message))
+
+    def enabled(self, check: str) -> bool:
+        return _structural_rule(self.rubric, check) is not None
+
+
+def _names_feeling(text: str, rubric: Rubric) -> bool:
+    from conversation_coach.rubric.matching import compiled_rules
+
+    canon = " " + text.lower().replace("\u2019", "'") + " "
+    for c in compiled_rules(rubric):
+        if c.rule.target == "signal:feeling" and c.regex is not None and c.regex.search(canon):
+            return True
+    return False
+
+
+def _is_reflection(ctx: _Context, s: Sentence, sig: set[str]) -> bool:
+    if "signal:reflective_stem" in sig:
+        return True
+    body = s.body
+    words = words_of(body)
+    if not words or _WORKER_FIRST_PERSON.match(body):
+        return False
+    you = bool(_YOU.search(body))
+    if ctx.previous is None:
+        return you and bool(sig & {"signal:feeling", "signal:reflective_stem"})
+    overlap = content_stems(words) & ctx.previous_stems
+    if overlap and (you or len(words) <= 14):
+        return True
+    return you
+
+
+def _is_complex(ctx: _Context, s: Sentence, sig: set[str]) -> bool:
+    if "signal:complex_stem" in sig:
+        return True
+    words = words_of(s.body)
+    if "signal:feeling" in sig and ctx.previous is not None and not ctx.previous_feeling:
+        novel = content_stems(words) - ctx.previous_stems
+        feeling_hits = [h for h in ctx.hits if h.target == "signal:feeling" and h.sentence is not None]
+        for h in feeling_hits:
+            said = content_stems(words_of(ctx.prepared.canon[h.start : h.end]))
+            if said & novel:
+                return True
+    return len(words) >= 15
+
+
+def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
+    sig = ctx.by_sentence[index]
+    if "move:permission" in sig:
+        return _Reading("permission", sig)
+    tagged = "signal:tag_ending" in sig
+    exclamation = "signal:exclamation" in sig or "signal:pseudo_cleft" in sig
+    open_start = "signal:open_start" in sig and not exclamation
+    closed_start = "signal:closed_start" in sig
+    specific = "signal:specific_info" in sig
+    invite = "signal:open_invite" in sig
+    if "signal:suggestion" in sig:
+        return _Reading("advice", sig)
+    if open_start and len(words_of(s.body)) < 2 and not s.body.startswith(("why", "how")):
+        open_start = False  # a bare "What?" asks to hear it again
+    interrogative = (s.question_mark and not tagged) or open_start or closed_start or invite
+    if interrogative:
+        if invite or (open_start and not specific):
+            return _Reading("open", sig)
+        if closed_start or specific:
+            return _Reading("closed", sig)
+        if "signal:reflective_stem" in sig and "signal:complex_stem" in sig:
+            return _Reading("complex", sig)  # "It sounds like ...?" is a reflection said with a rising voice
+        return _Reading("closed", sig)
+    if "move:affirmation" in sig:
+        return _Reading("affirmation", sig)
+    if "move:advice" in sig:
+        return _Reading("advice", sig)
+    if "move:information" in sig:
+        return _Reading("information", sig)
+    if "signal:social" in sig or "signal:filler" in sig:
+        return _Reading("other", sig)
+    if "trap:expert" in sig:
+        return _Reading("advice", sig)
+    if _is_reflection(ctx, s, sig):
+        return _Reading("complex" if _is_complex(ctx, s, sig) else "simple", sig)
+    words = words_of(s.body)
+    if len(words) >= 7 and not _WORKER_FIRST_PERSON.match(s.body) and (ctx.previous is None or not _YOU.search(s.body)):
+        return _Reading("information", sig)
+    return _Reading("other", sig)
+
+
+def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
+    """Several things gathered: a summary marker, or several 'you' clauses strung together."""
+    kinds = {r.kind for r in readings}
+    if "signal:summary_marker" in ctx.all_targets:
+        return bool(kinds & {"simple", "complex", "affirmation", "other", "information"})
+    if kinds & {"advice", "permission", "open"}:
+        return False
+    listening = ("simple", "complex") if ctx.previous is not None else ("simple", "complex", "other", "affirmation")
+    if ctx.previous is not None and "information" in kinds:
+        return False
+    gathered = [s for s, r in zip(ctx.prepared.sentences, readings, strict=True)
+                if r.kind in listening and _YOU.search(s.body)]
+    if not gathered:
+        return False
+    words = sum(len(words_of(s.body)) for s in gathered)
+    clauses = sum(len(_CLAUSE_BREAK.findall(s.body)) for s in gathered)
+    you_clauses = sum(len(_YOU.findall(s.body)) for s in gathered)
+    if "signal:action" in ctx.all_targets and words >= 14 and clauses >= 2 and you_clauses >= 2:
+        return True
+    return words >= 16 and clauses >= 3 and (ctx.previous is None or you_clauses >= 2)
+
+
+def _rapid_fire(ctx: _Context, readings: list[_Reading]) -> tuple[int, int] | None:
+    """Span of a volley of three or more questions in one turn, else None."""
+    spans: list[tuple[int, int]] = []
+    for s, r in zip(ctx.prepared.sentences, readings, strict=True):
+        if r.kind not in QUESTION_KINDS:
+            continue
+        parts = [p for p in re.split(r",\s*(?:or\s+)?", s.body) if p.strip()]
+        question_parts = sum(1 for p in parts if re.match(
+            r"(?:what|how|why|when|where|who|which|do|does|did|is|are|was|were|have|has|can|could|will|would)\b", p))
+        short_items = sum(1 for p in parts if len(p.split()) <= 4)
+        if question_parts >= 3 or (len(parts) >= 4 and short_items >= 4 and not s.body.startswith(("would", "could"))):
+            return s.start, s.end
+        spans.append((s.start, s.end))
+    if len(spans) >= 3:
+        return spans[0][0], spans[-1][1]
+    return None
+
+
+def _stage(main: str, moves: list[str], ctx: _Context, trapped: bool) -> int | None:
+    if trapped or main in ("closed_question", "other"):
+        return None
+    targets = ctx.all_targets
+    if main == "open_question":
+        if "signal:broad_opener" in targets:
+            return 1
+        if "signal:exploratory" in targets:
+            return 3
+        if "signal:info_gathering" in targets:
+            return 4
+        return 3
+    if main in ("simple_reflection", "complex_reflection"):
+        return 2
+    if main == "summary":
+        return 5 if targets & {"signal:action", "signal:strength"} else 2
+    if main == "affirmation":
+        return 5
+    if main == "permission":
+        return 1 if "signal:conversation_permission" in targets else 4
+    if main in ("information", "advice"):
+        return 4
+    return None
+
+
+def _choose_main(readings: list[_Reading], summary: bool) -> str:
+    kinds = [r.kind for r in readings]
+    substantive_open = [r for r in readings if r.kind == "open" and "signal:reaction_check" not in r.signals]
+    closed = [r for r in readings if r.kind == "closed" and "signal:check_question" not in r.signals]
+    if summary and not substantive_open:
+        return "summary"
+    if substantive_open:
+        if len(closed) >= 2 and len(closed) > len(substantive_open):
+            return "closed_question"
+        return "open_question"
+    for kind in ("permission", "affirmation", "advice", "information"):
+        if kind in kinds:
+            return _KIND_MOVE[kind]
+    if closed:
+        return "closed_question"
+    if "complex" in kinds:
+        return "complex_reflection"
+    if "simple" in kinds:
+        return "simple_reflection"
+    if "open" in kinds:
+        return "open_question"
+    if "closed" in kinds:
+        return "closed_question"
+    return "other"
+
+
+def _moves(readings: list[_Reading], summary: bool, main: str) -> list[str]:
+    out: list[str] = []
+    for r in readings:
+        move = _KIND_MOVE.get(r.kind, "closed_question")
+        if r.kind == "declarative_q":
+            move = "closed_question"
+        if summary and r.kind in ("simple", "complex"):
+            move = "summary"
+        if move not in out:
+            out.append(move)
+    if main not in out:
+        out.insert(0, main)
+    social = any(r.kind == "other" and r.signals & {"signal:social", "signal:filler"} for r in readings)
+    if len(out) > 1 and "other" in out and main != "other" and not social:
+        out.remove("other")  # an unclassified fragment beside a real move is not a move of its own
+    return out
 
 
 def code_utterance(text: str, history: Sequence[Turn], rubric: Rubric) -> Coding:
-    if "?" in text:
-        return Coding(main="open_question", moves=["open_question"], stage=1)
-    return Coding(main="other", moves=["other"])
+    """Code one worker reply, given the turns before it."""
+    clean, capped = _normalise(text if isinstance(text, str) else str(text))
+    notes = [CAPPED_NOTE] if capped else []
+    prepared = prepare(clean)
+    if not prepared.sentences:
+        return Coding(main="other", moves=["other"], stage=None, notes=notes)
+    previous = _previous_person_turn(history)
+    hits = run_rules(prepared, rubric, previous)
+    ctx = _Context(prepared, hits, previous, rubric)
+    readings = [_read_sentence(ctx, i, s) for i, s in enumerate(prepared.sentences)]
+    summary = ctx.enabled("summary") and _is_summary(ctx, readings)
+    main = _choose_main(readings, summary)
+    moves = _moves(readings, summary, main)
+    for s, r in zip(prepared.sentences, readings, strict=True):
+        check = {"open": "open_question", "closed": "closed_question", "simple": "reflection",
+                 "complex": "complex_reflection"}.get(r.kind)
+        if check:
+            ctx.note(check, s)
+    if summary:
+        ctx.note("summary")
+
+    traps: list[TrapHit] = []
+    seen: set[str] = set()
+    for hit in hits:
+        kind, _, name = hit.target.partition(":")
+        if kind != "trap" or name in seen:
+            continue
+        seen.add(name)
+        evidence, start, end = prepared.evidence(hit.start, hit.end)
+        traps.append(TrapHit.model_construct(trap=name, rule=hit.rule.id, evidence=evidence, start=start, end=end,
+                             message=hit.rule.message))
+    if "question_answer" not in seen and ctx.enabled("rapid_fire"):
+        span = _rapid_fire(ctx, readings)
+        if span:
+            rule = _structural_rule(rubric, "rapid_fire")
+            evidence, start, end = prepared.evidence(*span)
+            if len(evidence) > 160:
+                evidence = evidence[:157].rstrip() + "..."
+            traps.append(TrapHit.model_construct(trap="question_answer", rule=rule.id, evidence=evidence, start=start, end=end,
+                                 message=rule.message))
+            ctx.structural.append(RuleHit.model_construct(rule=rule.id, target=rule.target, evidence=evidence, start=start,
+                                          end=end, message=rule.message))
+    trace = []
+    for hit in hits:
+        evidence, start, end = prepared.evidence(hit.start, hit.end)
+        trace.append(RuleHit.model_construct(rule=hit.rule.id, target=hit.target, evidence=evidence, start=start, end=end,
+                             message=hit.rule.message))
+    trace.extend(ctx.structural)
+    stage = _stage(main, moves, ctx, bool(traps))
+    return Coding.model_construct(main=main, moves=moves, stage=stage, traps=traps, trace=trace, notes=notes)
 
 
 def code_turns(turns: Sequence[Turn], rubric: Rubric) -> list[Coding]:
-    out = []
-    for i, turn in enumerate(turns):
-        out.append(code_utterance(turn.text, turns[:i], rubric) if turn.speaker == "worker" else Coding())
-    return out
+    """Code a whole conversation: one Coding per turn, conversation-level traps included."""
+    from conversation_coach.rubric.sequence import apply_sequence_traps
+
+    codings = [code_utterance(turn.text, turns[:i], rubric) if turn.speaker == "worker" else Coding()
+               for i, turn in enumerate(turns)]
+    apply_sequence_traps(turns, codings, rubric)
+    return codings

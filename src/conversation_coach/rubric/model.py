@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from conversation_coach.rubric.coding import MOVES, TRAPS
+from conversation_coach.rubric.safe_pattern import pattern_problem
 
 
 class _Model(BaseModel):
@@ -38,8 +39,11 @@ class MoveInfo(_Model):
 
 
 class RuleExample(_Model):
-    text: str
+    text: str = ""
     context: str | None = Field(default=None, description="the person's previous turn, for context-aware rules")
+    conversation: list[str] = Field(
+        default_factory=list,
+        description="for conversation-level rules: lines 'worker: ...' / 'person: ...' in order")
 
 
 class RuleExamples(_Model):
@@ -49,8 +53,27 @@ class RuleExamples(_Model):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+STRUCTURAL_CHECKS = (
+    "open_question",  # a question that invites a wide answer
+    "closed_question",  # a yes/no or one-fact question
+    "reflection",  # a statement that mirrors the person's previous turn
+    "complex_reflection",  # a reflection that adds meaning or feeling beyond the words said
+    "summary",  # a long reflection gathering several things
+    "rapid_fire",  # three or more questions fired in one turn
+    "question_run",  # conversation level: a run of questions, mostly closed, with no reflection between
+)
+
+
 class Rule(_Model):
-    """One detection rule (Vale-style): what it looks for, what it means, and proof by example."""
+    """One detection rule (Vale-style): what it looks for, what it means, and proof by example.
+
+    Kinds: `phrase` (whole-word phrases, case-insensitive), `pattern` (bounded regular
+    expressions: no nested repeats, no back-references), `fuzzy` (phrases matched with
+    rapidfuzz so that typos still hit) and `structural` (a named built-in check, see
+    STRUCTURAL_CHECKS). `where: start` anchors phrases and patterns at the start of a
+    sentence once preambles such as "Okay, so" are set aside. A hit is cancelled when an
+    exception pattern matches the same sentence.
+    """
 
     id: str = Field(pattern=r"^[a-z_]+(\.[a-z0-9_-]+)+$")
     kind: Literal["phrase", "pattern", "fuzzy", "structural"]
@@ -58,9 +81,28 @@ class Rule(_Model):
     message: str
     phrases: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
+    check: str | None = Field(default=None, description="structural rules: the built-in check to run")
+    where: Literal["anywhere", "start"] = "anywhere"
+    unless_echoed: bool = Field(
+        default=False, description="cancel a hit when the person used these very words in their previous turn")
     threshold: float | None = Field(default=None, ge=50, le=100, description="fuzzy match score, 50-100")
     exceptions: list[str] = Field(default_factory=list, description="patterns that cancel a hit")
     examples: RuleExamples = Field(default_factory=RuleExamples)
+
+    @model_validator(mode="after")
+    def _kind_has_what_it_needs(self) -> Rule:
+        if self.kind in ("phrase", "fuzzy") and not self.phrases:
+            raise ValueError(f"rule '{self.id}': a {self.kind} rule needs 'phrases'")
+        if self.kind == "pattern" and not self.patterns:
+            raise ValueError(f"rule '{self.id}': a pattern rule needs 'patterns'")
+        if self.kind == "structural" and self.check not in STRUCTURAL_CHECKS:
+            raise ValueError(f"rule '{self.id}': 'check' must be one of {', '.join(STRUCTURAL_CHECKS)}")
+        for field, items in (("patterns", self.patterns), ("exceptions", self.exceptions)):
+            for pattern in items:
+                problem = pattern_problem(pattern)
+                if problem:
+                    raise ValueError(f"rule '{self.id}': {field}: {pattern!r}: {problem}")
+        return self
 
     @model_validator(mode="after")
     def _target_known(self) -> Rule:
@@ -84,6 +126,8 @@ class Rubric(_Model):
     traps: dict[str, Trap]
     moves: dict[str, MoveInfo]
     rules: list[Rule] = Field(default_factory=list)
+
+    _compiled: object = PrivateAttr(default=None)  # the coder's precompiled rules, built once per rubric
 
     @model_validator(mode="after")
     def _complete(self) -> Rubric:

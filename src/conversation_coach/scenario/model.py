@@ -6,9 +6,10 @@ from 0 (ends the visit) to 10 (fully open).
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from conversation_coach.rubric.coding import MOVES, TRAPS, Move
 
@@ -35,6 +36,10 @@ class Discoverable(_Model):
     trust: float = Field(default=5, ge=0, le=10, description="openness needed before it surfaces")
     hint: str = Field(default="", description="a breadcrumb the person drops before it surfaces")
     follow_up: str = Field(default="", description="what they add if the trainee reflects it back")
+    short_answer: str = Field(
+        default="",
+        description="a short true answer to a closed question that touches it, without opening up",
+    )
 
 
 class WhatMatters(Discoverable):
@@ -70,18 +75,24 @@ class Reactions(_Model):
     moves: dict[Move, list[str]]
     traps: dict[str, list[str]]
 
-    @model_validator(mode="after")
-    def _complete(self) -> Reactions:
-        missing = [m for m in MOVES if not self.moves.get(m)]
+    @field_validator("moves")
+    @classmethod
+    def _every_move(cls, moves: dict[str, list[str]]) -> dict[str, list[str]]:
+        missing = [m for m in MOVES if not moves.get(m)]
         if missing:
-            raise ValueError(f"reactions.moves needs at least one line for each move; missing: {', '.join(missing)}")
-        missing_traps = [t for t in TRAPS if not self.traps.get(t)]
-        unknown = [t for t in self.traps if t not in TRAPS]
-        if missing_traps or unknown:
-            raise ValueError(
-                f"reactions.traps needs lines for each of the seven traps; missing: {missing_traps}, unknown: {unknown}"
-            )
-        return self
+            raise ValueError(f"needs at least one line for each move; missing: {', '.join(missing)}")
+        return moves
+
+    @field_validator("traps")
+    @classmethod
+    def _every_trap(cls, traps: dict[str, list[str]]) -> dict[str, list[str]]:
+        missing = [t for t in TRAPS if not traps.get(t)]
+        unknown = [t for t in traps if t not in TRAPS]
+        if missing or unknown:
+            parts = [f"missing: {', '.join(missing)}"] if missing else []
+            parts += [f"unknown: {', '.join(unknown)}"] if unknown else []
+            raise ValueError(f"needs lines for each of the seven traps ({', '.join(TRAPS)}); {'; '.join(parts)}")
+        return traps
 
 
 class Scenario(_Model):
@@ -103,6 +114,15 @@ class Scenario(_Model):
     closing: str = Field(description="what the person says when the trainee ends the visit")
     max_turns: int = Field(default=20, ge=3, le=200)
     model_path: list[str] = Field(min_length=3, description="exemplary trainee replies (contract: list of strings)")
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_file_stem(cls, value: str, info: ValidationInfo) -> str:
+        source = (info.context or {}).get("source", "")
+        stem = PurePath(source).stem if source.endswith((".yaml", ".yml")) else None
+        if stem is not None and stem != value:
+            raise ValueError(f"id '{value}' must equal the file name '{stem}'")
+        return value
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Scenario:

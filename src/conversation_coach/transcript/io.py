@@ -126,6 +126,8 @@ def _parse_json(data: object, source: str, worker_names, person_names, strict: b
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
             raise TranscriptError(source, f"not a valid transcript: {where}: {err['msg']}") from None
+    if isinstance(data, dict) and "text" in data and "turns" not in data:
+        data = [data]  # JSON Lines with a single {"speaker", "text"} line
     turns_data = data.get("turns") if isinstance(data, dict) else data
     if not isinstance(turns_data, list):
         raise TranscriptError(source, "expected a transcript object or a list of {speaker, text} turns")

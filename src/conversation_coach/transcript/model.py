@@ -24,6 +24,7 @@ class SupervisorReview(BaseModel):
 
     main: Move | None = None
     stage: int | None = Field(default=None, ge=1, le=5)
+    no_stage: bool = Field(default=False, description="the supervisor says the turn serves no stage")
     traps: list[TrapName] | None = None
     comment: str = ""
     reviewer: str = ""

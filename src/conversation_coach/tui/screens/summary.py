@@ -1,0 +1,230 @@
+"""The summary: the assessment laid out to be read in a minute, with the hidden answers now revealed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from conversation_coach.tui.opener import open_folder
+from conversation_coach.tui.text import humanise, line, literal, safe
+
+ENDINGS = {
+    "trainee": "You ended the visit.",
+    "person": "{name} ended the visit.",
+    "max_turns": "The visit reached its length limit.",
+    "time_limit": "Time ran out and {name} closed the visit.",
+}
+
+
+def _join(rows: list[Content]) -> Content:
+    return Content("\n").join(rows)
+
+
+def _quote(text: str | None, limit: int = 140) -> str:
+    text = " ".join((text or "").split())
+    return "“" + (text if len(text) <= limit else text[: limit - 1] + "…") + "”"
+
+
+def _text(*parts: tuple[str, str] | str) -> Text:
+    """A Rich Text from literal pieces (Rich Text never parses markup), cleaned for the terminal."""
+    out = Text()
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        out.append(safe(text), style=style or None)
+    return out
+
+
+def _grid(*widths: int | None) -> Table:
+    """Two or three columns with a hanging indent: labels left, wrapped text right."""
+    table = Table.grid(padding=(0, 1), expand=True)
+    for width in widths:
+        if width:
+            table.add_column(no_wrap=True, width=width)
+        else:
+            table.add_column(ratio=1, overflow="fold")
+    return table
+
+
+def headline(assessment: Any, person: str, closing: str | None) -> Content:
+    rows = [line(("Score ", "bold"), (f" {assessment.score} ", "bold reverse"), " / 100")]
+    ending = ENDINGS.get(assessment.ended_by or "", "")
+    if ending:
+        rows.append(literal(ending.format(name=person)))
+    if closing:
+        rows.append(line(f"{person}: ", (_quote(closing, 200), "italic")))
+    if assessment.trust is not None:
+        rows.append(line(("Openness ", "bold"), f"{assessment.trust.start:.1f} → {assessment.trust.end:.1f} out of 10"))
+    return _join(rows)
+
+
+def score_parts(assessment: Any) -> RenderableType:
+    if not assessment.score_parts:
+        return _text("No parts recorded.")
+    table = _grid(7, None)
+    for part in assessment.score_parts:
+        body = _text((part.name, "bold"))
+        if part.detail:
+            body.append("\n")
+            body.append_text(_text((part.detail, "dim")))
+        table.add_row(_text((f"{part.points:g}/{part.max_points:g}", "bold")), body)
+    return table
+
+
+def stage_coverage(assessment: Any) -> RenderableType:
+    table = _grid(3, None)
+    for stage in assessment.stages:
+        mark = "●" if stage.reached else "○"
+        body = _text((stage.name, "bold" if stage.reached else ""),
+                     f" ×{stage.count}" if stage.reached else " — not reached")
+        if stage.example:
+            body.append_text(_text("\nbest: ", (_quote(stage.example), "italic")))
+        table.add_row(_text(f"{mark} {stage.stage}"), body)
+    flow = assessment.stage_flow
+    opened = "opened with stage 1" if flow.opened_with_stage_1 else "did not open with stage 1"
+    closed = "closed with a summary" if flow.closed_with_stage_5 else "did not close with a summary (stage 5)"
+    table.add_row(_text(("flow", "bold")), _text(f"{opened}; {closed}"))
+    return table
+
+
+def trap_findings(assessment: Any) -> RenderableType:
+    if not assessment.traps:
+        return _text("No traps — nothing to unpick.")
+    table = _grid(2, None)
+    for trap in assessment.traps:
+        name = trap.name or humanise(trap.trap) + " trap"
+        body = _text((name, "bold"), (f"  turn {trap.turn + 1}", "dim"), "\nyou said ", (_quote(trap.evidence), "bold"))
+        if trap.why:
+            body.append_text(_text("\nwhy it harms: ", trap.why))
+        if trap.rewrite:
+            body.append_text(_text("\ntry instead: ", (trap.rewrite, "italic")))
+        table.add_row(_text(("⚠", "bold")), body)
+    return table
+
+
+def metrics(assessment: Any) -> RenderableType:
+    if not assessment.metrics:
+        return _text("No metrics (too few replies).")
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(ratio=3, overflow="fold")
+    table.add_column(no_wrap=True, width=10)
+    table.add_column(ratio=2, overflow="fold")
+    for metric in assessment.metrics.values():
+        bands = ", ".join(b for b in (f"fair {metric.fair}" if metric.fair else "",
+                                      f"good {metric.good}" if metric.good else "") if b)
+        band = "—" if metric.band == "n/a" else metric.band
+        table.add_row(_text((metric.name, "bold"), "\n", (metric.display, "")), _text((band, "bold")),
+                      _text((bands, "dim")))
+    return table
+
+
+def discovery(title: str, found: Any) -> RenderableType:
+    if found is None:
+        return _text(f"{title}: not tracked for this conversation.")
+    total = len(found.surfaced) + len(found.missed)
+    table = _grid(2, None)
+    table.add_row(_text(""), _text((f"{title}: {len(found.surfaced)} of {total} surfaced", "bold")))
+    for item in found.surfaced:
+        table.add_row(_text("✓"), _text(found.labels.get(item, item)))
+    for item in found.missed:
+        table.add_row(_text("✗"), _text(found.labels.get(item, item), ("  (missed)", "dim")))
+    return table
+
+
+def suggestions(assessment: Any) -> RenderableType:
+    if not assessment.suggestions:
+        return _text("No suggestions this time.")
+    table = _grid(2, None)
+    for suggestion in assessment.suggestions:
+        body = _text(suggestion.question)
+        if suggestion.stage:
+            body.append_text(_text((f"  stage {suggestion.stage}", "dim")))
+        if suggestion.why:
+            body.append_text(_text("\n", (suggestion.why, "dim")))
+        table.add_row(_text("•"), body)
+    return table
+
+
+class SummaryScreen(Screen):
+    """What the conversation showed, and where to go next."""
+
+    BINDINGS = [
+        Binding("r", "try_again", "Try again"),
+        Binding("b", "back", "Scenarios"),
+        Binding("o", "open_location", "Open folder"),
+        Binding("q", "app.quit", "Quit", show=False),
+        Binding("f1", "app.help", "Help"),
+    ]
+
+    def __init__(self, assessment: Any, *, scenario: Any, path: Path | None, closing: str | None) -> None:
+        super().__init__()
+        self.assessment = assessment
+        self.scenario = scenario
+        self.path = path
+        self.closing = closing
+
+    def compose(self) -> ComposeResult:
+        a = self.assessment
+        person = self.scenario.person.name
+        yield Static(line(("Summary", "bold"), " · ", self.scenario.title), markup=False, id="summary-title")
+        with VerticalScroll(id="summary-body"):
+            yield Static(headline(a, person, self.closing), markup=False, id="summary-headline", classes="section")
+            for key, title, content in (
+                ("parts", "How the score is made", score_parts(a)),
+                ("stages", "Stages of the conversation", stage_coverage(a)),
+                ("traps", "Traps", trap_findings(a)),
+                ("metrics", "Listening metrics (MITI-style bands)", metrics(a)),
+                ("found", "What mattered to " + person, Group(discovery("What matters", a.what_matters),
+                                                              discovery("Strengths", a.strengths))),
+                ("next", "Questions to try next time", suggestions(a)),
+                ("saved", "Transcript", self._saved_text()),
+            ):
+                yield Static(literal(title), markup=False, classes="section-title")
+                yield Static(content, markup=False, id=f"summary-{key}", classes="section")
+        with Horizontal(id="summary-actions"):
+            yield Button("Try again (r)", id="again", variant="primary")
+            yield Button("Scenarios (b)", id="back")
+            yield Button("Open folder (o)", id="open")
+            yield Button("Quit (q)", id="quit")
+        yield Footer()
+
+    def _saved_text(self) -> Content:
+        if self.path is None:
+            return literal("Not saved (autosave was off).")
+        return line("Saved to ", (str(self.path), "bold"))
+
+    def on_mount(self) -> None:
+        self.query_one("#summary-body").focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        actions = {"again": self.action_try_again, "back": self.action_back, "open": self.action_open_location}
+        if event.button.id == "quit":
+            self.app.exit()
+        elif event.button.id in actions:
+            actions[event.button.id]()
+
+    def action_try_again(self) -> None:
+        self.app.try_again(self.scenario.id)
+
+    def action_back(self) -> None:
+        self.app.back_to_scenarios()
+
+    def action_open_location(self) -> None:
+        if self.path is None:
+            self.notify("This conversation was not saved.", severity="warning")
+            return
+        folder = self.path.parent
+        opened = open_folder(folder)
+        message = f"Transcript folder: {folder}" + ("" if opened else " (no file manager to open it with)")
+        self.notify(message, markup=False, timeout=8)

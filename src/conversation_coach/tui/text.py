@@ -1,0 +1,35 @@
+"""Turning user and file text into something safe to show: never markup, never raw controls."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from conversation_coach.textsafe import clean_for_display
+
+
+def safe(text: str | None, *, keep_newlines: bool = True) -> str:
+    """Text with escape sequences and control characters replaced by a visible placeholder."""
+    return clean_for_display(text or "", keep_newlines=keep_newlines)
+
+
+def literal(text: str | None, style: str = "") -> Content:
+    """Content that shows `text` exactly as written (square brackets and all), optionally styled."""
+    return Content.styled(safe(text), style) if style else Content(safe(text))
+
+
+def line(*parts: tuple[str, str] | str | Content) -> Content:
+    """Assemble a line from (text, style) pairs, plain strings and Content; all text taken literally."""
+    pieces: list[Content] = []
+    for part in parts:
+        if isinstance(part, Content):
+            pieces.append(part)
+        elif isinstance(part, tuple):
+            pieces.append(literal(part[0], part[1]))
+        else:
+            pieces.append(literal(part))
+    return Content("").join(pieces) if pieces else Content("")
+
+
+def humanise(name: str | None) -> str:
+    """'open_question' -> 'open question'."""
+    return (name or "").replace("_", " ")

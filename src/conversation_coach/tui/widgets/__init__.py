@@ -1,0 +1,1 @@
+"""Widgets of the conversation and summary screens."""

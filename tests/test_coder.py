@@ -1,0 +1,234 @@
+"""The coder on real typing: hard negatives, typos, missing question marks, preambles, context."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conversation_coach.rubric.coder import CAPPED_NOTE, code_turns, code_utterance
+from conversation_coach.rubric.load import load_rubric
+from conversation_coach.rubric.sequence import stage_flow
+from conversation_coach.textsafe import MAX_CODED_CHARS
+from conversation_coach.transcript.model import Turn
+
+RUBRIC = load_rubric()
+
+
+def code(text: str, context: str | None = None):
+    history = [Turn(speaker="person", text=context)] if context else []
+    return code_utterance(text, history, RUBRIC)
+
+
+def traps(text: str, context: str | None = None) -> set[str]:
+    return {t.trap for t in code(text, context).traps}
+
+
+# --- hard negatives: look like traps, are not -------------------------------------------------
+
+@pytest.mark.parametrize(("text", "not_trap"), [
+    ("What do you think you should do?", "expert"),
+    ("So what do you reckon you ought to do about the car?", "expert"),
+    ("But what would you like to happen?", "yes_but"),
+    ("I hear you. But how would you like the mornings to go?", "yes_but"),
+    ("You're the expert on your own life.", "labelling"),
+    ("What have you tried so far?", "problem_solving"),
+    ("If things stay as they are, what do you think might happen?", "confrontational"),
+    ("It's your decision, and I'll go along with what you choose.", "power"),
+])
+def test_hard_negatives_are_not_traps(text, not_trap):
+    assert not_trap not in traps(text)
+
+
+def test_hard_negative_questions_are_open_questions():
+    assert code("What do you think you should do?").main == "open_question"
+    assert code("But what would you like to happen?").main == "open_question"
+
+
+def test_a_label_the_person_used_themselves_is_not_labelling():
+    assert "labelling" not in traps("You say you're stubborn. What does that get you?",
+                                    context="I'm stubborn, me, always have been.")
+    assert "labelling" in traps("You're being stubborn.", context="I don't want the carers.")
+
+
+# --- each trap, with the words that triggered it ------------------------------------------------
+
+@pytest.mark.parametrize(("text", "trap", "evidence"), [
+    ("Honestly, I think you should sell the car.", "expert", "I think you should"),
+    ("You'll have to accept a carer in the mornings.", "power", "You'll have to accept"),
+    ("I know just the thing, a befriending service!", "problem_solving", "I know just the thing"),
+    ("I hear what you're saying, but the stairs are dangerous.", "yes_but", "I hear what you're saying, but"),
+    ("Don't be so stubborn, Mr Price.", "labelling", "be so stubborn"),
+    ("If you keep refusing your tablets, you'll end up in hospital.", "confrontational", "If you keep refusing"),
+])
+def test_traps_carry_rule_id_and_quoted_evidence(text, trap, evidence):
+    coding = code(text)
+    hit = next(t for t in coding.traps if t.trap == trap)
+    assert hit.rule.startswith(trap + ".")
+    assert evidence.lower() in hit.evidence.lower()
+    assert text[hit.start:hit.end] == hit.evidence or hit.evidence in text
+    assert coding.stage is None  # an utterance that carries a trap serves no stage
+
+
+def test_typos_still_hit_the_expert_trap_and_evidence_quotes_what_was_typed():
+    coding = code("i thinkk you shuold go into a home")
+    hit = next(t for t in coding.traps if t.trap == "expert")
+    assert "thinkk" in hit.evidence
+
+
+# --- question form without question marks, lower case, preambles --------------------------------
+
+@pytest.mark.parametrize(("text", "main"), [
+    ("how are you getting on with the new flat", "open_question"),
+    ("what matters most to you about staying here", "open_question"),
+    ("do you still go to chapel", "closed_question"),
+    ("is ur son coming sunday", "closed_question"),
+    ("Okay. So, what would a good week look like for you?", "open_question"),
+    ("Right, well, um, tell me about the allotment.", "open_question"),
+    ("Mrs Davies, how have the mornings been?", "open_question"),
+    ("How many times did you get up last night?", "closed_question"),
+    ("When's the hospital appointment?", "closed_question"),
+    ("Can you tell me what happened on Friday?", "open_question"),
+])
+def test_question_form(text, main):
+    assert code(text).main == main
+
+
+def test_a_tag_ending_does_not_make_a_closed_question():
+    coding = code("The garden's your pride and joy, isn't it?", context="I've been doing that garden for forty years.")
+    assert coding.main in ("simple_reflection", "complex_reflection")
+
+
+def test_british_and_american_spelling_code_the_same():
+    british = code("You've organised everything brilliantly, well done.")
+    american = code("You've organized everything brilliantly, well done.")
+    assert british.main == american.main == "affirmation"
+
+
+def test_three_questions_in_one_turn_are_the_question_answer_trap():
+    coding = code("Did you eat? Did you sleep? Are you taking your tablets?")
+    assert "question_answer" in {t.trap for t in coding.traps}
+    assert coding.main == "closed_question"
+
+
+def test_one_question_listing_topics_is_not_rapid_fire():
+    coding = code("Would it be okay if I asked about your sleep, your eating and the stairs?")
+    assert "question_answer" not in {t.trap for t in coding.traps}
+    assert coding.main == "permission"
+
+
+# --- reflections are judged against the person's previous turn ----------------------------------
+
+def test_reflection_mirrors_the_previous_turn():
+    coding = code("Your hip has been keeping you awake.", context="My hip's been keeping me up every night.")
+    assert coding.main == "simple_reflection"
+    assert coding.stage == 2
+
+
+def test_the_same_you_sentence_without_a_person_turn_is_not_taken_as_a_reflection():
+    assert code("You need to ring the council.").main == "advice"
+    assert code("You need to ring the council.", context="The council never answer.").main == "advice"
+
+
+def test_a_reflective_stem_that_adds_feeling_is_complex():
+    coding = code("It sounds like the nights are the loneliest part of the day for you.",
+                  context="Once it's dark, there's nobody.")
+    assert coding.main == "complex_reflection"
+
+
+def test_reflection_then_open_question_is_an_open_question_with_both_moves():
+    coding = code("The flat feels quiet. What would make the evenings better?",
+                  context="It's so quiet in the flat at night.")
+    assert coding.main == "open_question"
+    assert "open_question" in coding.moves
+    assert {"simple_reflection", "complex_reflection"} & set(coding.moves)
+    assert coding.stage == 3
+
+
+def test_summary_with_actions_is_stage_five():
+    coding = code("So, to sum up: the garden matters most, you're going to ask your nephew about a raised bed, "
+                  "and I'll find out about the Tuesday group.")
+    assert coding.main == "summary"
+    assert coding.stage == 5
+
+
+@pytest.mark.parametrize(("text", "main", "stage"), [
+    ("Would you mind if we had a chat about how things are going for you?", "permission", 1),
+    ("Would you like me to tell you about the carers' centre?", "permission", 4),
+    ("It took courage to tell me that.", "affirmation", 5),
+    ("There's a lunch club at the community centre on Wednesdays.", "information", 4),
+    ("Tell me a bit about yourself.", "open_question", 1),
+    ("What worries you most about the winter?", "open_question", 3),
+    ("Mm-hmm.", "other", None),
+    ("Sorry, my phone's ringing.", "other", None),
+])
+def test_moves_and_stages_follow_the_convention(text, main, stage):
+    coding = code(text)
+    assert (coding.main, coding.stage) == (main, stage)
+
+
+# --- conversation level --------------------------------------------------------------------------
+
+def _turns(*lines: str) -> list[Turn]:
+    return [Turn(speaker="worker" if i % 2 == 0 else "person", text=t) for i, t in enumerate(lines)]
+
+
+def test_a_run_of_closed_questions_is_reported_once_on_the_turn_that_completes_it():
+    turns = _turns("Do you live alone?", "Yes.", "Have you got a stairlift?", "No.", "Do you use a frame?", "Sometimes.",
+                   "Any falls?", "One.", "Is there a carer?", "No.")
+    codings = code_turns(turns, RUBRIC)
+    flagged = [i for i, c in enumerate(codings) if any(t.trap == "question_answer" for t in c.traps)]
+    assert flagged == [6]
+    assert codings[6].stage is None
+    assert codings[1].main is None and codings[1].moves == []
+
+
+def test_questions_with_reflections_between_them_are_not_the_question_answer_trap():
+    turns = _turns("How have things been?", "Hard. My wife died in March.",
+                   "You've lost your wife, and it's been hard.", "It has.",
+                   "What's helped you get through?", "My daughter.",
+                   "Your daughter has been there for you. Who else is around?", "A neighbour.")
+    codings = code_turns(turns, RUBRIC)
+    assert not any(t.trap == "question_answer" for c in codings for t in c.traps)
+
+
+def test_stage_flow_opening_and_closing():
+    turns = _turns("How have things been since you got home?", "Slow.",
+                   "Things have been slow.", "Yes.",
+                   "So, to sum up, you want to get back to the garden, and you're going to ask your son to help "
+                   "with the raised beds next week.")
+    flow = stage_flow(code_turns(turns, RUBRIC))
+    assert flow.opened_with_stage_1 and flow.closed_with_stage_5
+    assert flow.order[0] == 1
+    flow = stage_flow(code_turns(_turns("Do you live alone?", "Yes."), RUBRIC))
+    assert not flow.opened_with_stage_1 and not flow.closed_with_stage_5
+
+
+# --- any text, bounded time, never an exception ---------------------------------------------------
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400),
+       st.one_of(st.none(), st.text(max_size=100)))
+def test_the_coder_never_raises(text, context):
+    coding = code(text, context)
+    assert coding.main is not None
+    for hit in coding.traps:
+        assert hit.evidence is not None
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "\x1b[2J\x1b]0;pwned\x07 how are you?", "\u202eevil\u202c what matters to you?", "[/]", "[bold]hi[/bold]",
+    "\x00\x01\x02", "🙂🙂🙂 what matters?", "?" * 500, "- -- --- ...", "I" * 5000,
+])
+def test_odd_inputs_are_coded(text):
+    coding = code(text)
+    assert coding.main in ("open_question", "closed_question", "other", "information", "simple_reflection",
+                           "complex_reflection", "advice", "affirmation", "summary", "permission")
+
+
+def test_one_megabyte_reply_is_capped_with_a_visible_note():
+    text = ("Tell me about your week. You sound tired. " * 30000)[:1_000_000]
+    coding = code(text)
+    assert CAPPED_NOTE in coding.notes
+    assert f"{MAX_CODED_CHARS:,}" in CAPPED_NOTE
+    assert all(h.end <= MAX_CODED_CHARS for h in coding.trace)
