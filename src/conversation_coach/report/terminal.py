@@ -108,6 +108,12 @@ def _traps_section(assessment: Assessment, rubric: Rubric) -> RenderableType:
     return Group(*lines)
 
 
+def _threshold(text: str) -> str:
+    """'60% or less' -> '≤60%', to keep the column narrow."""
+    text = _clean(text)
+    return "≤" + text.removesuffix(" or less") if text.endswith(" or less") else text
+
+
 def _metrics_section(assessment: Assessment) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
     table.add_column("Listening habit", max_width=28)
@@ -119,7 +125,7 @@ def _metrics_section(assessment: Assessment) -> RenderableType:
             Text(_clean(metric.name)),
             Text(_clean(metric.display)),
             Text(metric.band, style=BAND_STYLE.get(metric.band, "")),
-            Text(f"{_clean(metric.fair)} / {_clean(metric.good)}" if metric.fair or metric.good else ""),
+            Text(f"{_threshold(metric.fair)} / {_threshold(metric.good)}" if metric.fair or metric.good else ""),
         )
     return Group(_heading("Listening (MITI-style)"), table, Text(METRICS_FOOTNOTE, style="dim"))
 
