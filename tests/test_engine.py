@@ -218,7 +218,8 @@ def test_person_ends_the_visit_when_trust_runs_out(stub_coder):
     assert not first.ended and first.person_line == "power hurts."
     second = conv.respond("You ought to just rest.")  # 1.5 - 1.5 = 0 <= low
     assert second.ended and second.ended_by == "person" and conv.finished
-    assert second.person_line == "I think you should go now."
+    # The trap's own reaction first (why they have had enough), then the goodbye.
+    assert second.person_line == "expert hurts. I think you should go now."
     assert conv.transcript.finished and conv.transcript.ended_by == "person"
     with pytest.raises(RuntimeError):
         conv.respond("Tell me what's been happening.")
@@ -416,3 +417,125 @@ def test_any_sequence_of_replies_keeps_the_rules(real_rubric):
         assert len(set(conv.surfaced)) == len(conv.surfaced)
 
     run()
+
+
+# ----- goodbyes that fit the visit -----------------------------------------------------------------
+
+CLOSINGS = {"warm": "Come again, won't you.", "cool": "Door's behind you."}
+
+
+def test_closing_follows_how_the_visit_went(stub_coder):
+    scenario = _scenario(closings=CLOSINGS, max_turns=40)
+    neutral = Conversation(scenario, _rubric(), save_path=None)
+    neutral.respond("Is it nice out?")  # trust stays where it began
+    assert neutral.closing_mood() == "neutral" and neutral.end() == "Ta-ra then."
+
+    cool = Conversation(scenario, _rubric(), save_path=None)
+    cool.respond("You ought to just rest.")  # a trap: below where it began
+    assert cool.closing_mood() == "cool" and cool.end() == "Door's behind you."
+
+    warm = Conversation(scenario, _rubric(), save_path=None)
+    for reply in ["You really care about this.", "You haven't been down since your knee went.",
+                  "You've kept going through a lot.", "The allotment is where you feel most yourself.",
+                  "Tell me what's been happening."]:
+        warm.respond(reply)
+    assert warm.trust >= engine_mod.WARM_CLOSING_TRUST
+    assert warm.closing_mood() == "warm" and warm.end() == "Come again, won't you."
+
+
+def test_closing_without_closings_is_the_plain_closing_whatever_the_mood(stub_coder):
+    conv = _conv()
+    conv.respond("You ought to just rest.")
+    assert conv.closing_mood() == "cool" and conv.end() == "Ta-ra then."
+    only_warm = Conversation(_scenario(closings={"warm": "Lovely."}), _rubric(), save_path=None)
+    only_warm.respond("You ought to just rest.")
+    assert only_warm.end() == "Ta-ra then."  # no cool line written: the plain one
+
+
+def test_max_turns_and_time_limit_use_the_fitting_closing(stub_coder):
+    conv = Conversation(_scenario(closings=CLOSINGS, max_turns=3), _rubric(), save_path=None)
+    conv.respond("You ought to just rest.")
+    conv.respond("Is it nice out?")
+    last = conv.respond("Is it nice out?")
+    assert last.ended_by == "max_turns" and last.person_line.endswith(" Door's behind you.")
+    now = [0.0]
+    timed = Conversation(_scenario(closings=CLOSINGS), _rubric(), save_path=None, time_limit_minutes=1,
+                         clock=lambda: now[0])
+    timed.respond("You ought to just rest.")
+    now[0] = 61
+    exchange = timed.respond("Is it nice out?")
+    assert exchange.ended_by == "time_limit" and exchange.person_line.endswith("Door's behind you.")
+
+
+def test_a_trap_that_ends_the_visit_keeps_its_reaction_in_every_scenario_shape(stub_coder):
+    scenario = _scenario(trust={"start": 3, "low": 1, "end_line": "Out."})
+    conv = Conversation(scenario, _rubric(), save_path=None)
+    exchange = conv.respond("I think you should move into a home.")  # 3 - 2.5 = 0.5: ends at once
+    assert exchange.ended_by == "person"
+    assert exchange.person_line == "power hurts. Out."
+    assert conv.transcript.turns[-1].text == "power hurts. Out."
+
+
+# ----- resuming against changed files --------------------------------------------------------------
+
+
+def test_resume_warns_when_the_scenario_or_rubric_version_changed(stub_coder):
+    conv = _conv(save_path="auto")
+    conv.respond("Tell me what's been happening.")
+    same = Conversation.resume(conv.path, scenario=_scenario(), rubric=_rubric())
+    assert same.version_warnings == []
+    newer_scenario = _scenario(version="2")
+    newer_rubric = _rubric().model_copy(update={"version": "10"})
+    changed = Conversation.resume(conv.path, scenario=newer_scenario, rubric=newer_rubric)
+    assert len(changed.version_warnings) == 2
+    scenario_warning, rubric_warning = changed.version_warnings
+    assert "scenario 'bryn-allotment'" in scenario_warning and "version 1 then, 2 now" in scenario_warning
+    assert "rubric" in rubric_warning and "version 9 then, 10 now" in rubric_warning
+    assert _conv().version_warnings == []  # a new conversation has nothing to warn about
+
+
+# ----- stricter cue matching -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cue,reply", [
+    # the pairs a scenario writer reported, in the forms a trainee would type them
+    ("beach", "Do you teach?"), ("water", "Shall we talk later?"), ("night", "Is that right?"),
+    ("wander", "I wonder what you think."), ("wandering", "I was wondering about that."),
+    ("stranger", "You sound stronger today."), ("shift", "Is that a new shirt?"),
+    ("mouth", "How has this month been?"), ("cans", "Can you tell me more?"),
+    # my own: real words one slip from a cue, and function words
+    ("conversation", "Tell me about conservation."), ("morning", "You are in mourning."),
+    ("present", "How can we prevent it?"), ("career", "Who is your carer?"), ("care", "Tell me about your career."),
+    ("home", "How is the homework going?"), ("week", "What about the weekend?"), ("others", "What other things?"),
+    ("wills", "What will you do?"), ("started", "That startled you."),
+])
+def test_common_words_do_not_pass_for_cues(cue, reply):
+    assert cue_matches(reply, [cue]) == 0
+
+
+@pytest.mark.parametrize("cue,reply", [
+    ("allotment", "the alotment"), ("allotment", "the allotmnet"),  # slips of the keyboard
+    ("stranger", "a strnger at the door"), ("Wednesday", "every Wedensday"),
+    ("rehabilitation", "the rehabilitaton course"), ("grandchildren", "my grandchlidren"),
+    ("grandchild", "your grandchildren"), ("neighbour", "the neighbourhood"), ("cans", "a few cans"),
+    ("walks", "walking the dog"), ("Siân", "Sian rang"),
+])
+def test_true_matches_still_count(cue, reply):
+    assert cue_matches(reply, [cue]) == 1
+
+
+def test_function_words_in_cues():
+    assert cue_matches("Would you rather be on your own?", ["on your own"]) == 1
+    assert cue_matches("your own way of doing it, on Sunday", ["on your own"]) == 0  # not the phrase
+    assert cue_matches("Who else is there?", ["who else"]) == 1
+    assert cue_matches("Who is there?", ["who else"]) == 0
+    assert cue_matches("Can you get to the shop?", ["get to"]) == 1
+    assert cue_matches("Can you tell me?", ["can"]) == 0  # a lone function word never counts
+
+
+def test_a_lone_function_word_cue_is_refused():
+    from pydantic import ValidationError
+
+    item = {"id": "x", "label": "x", "says": "x", "moves": ["open_question"]}
+    with pytest.raises(ValidationError, match="function word"):
+        _scenario(what_matters=[{**item, "cues": ["can"]}, *_scenario().model_dump()["what_matters"][1:]])

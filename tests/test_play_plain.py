@@ -63,7 +63,8 @@ def test_plain_shows_lines_coaching_and_summary(scenario, coach_home):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.count("Nansi Pritchard: ") == 5  # opening, three replies, closing
-    assert scenario.opening in out and scenario.closing in out
+    closings = [scenario.closing, scenario.closings.warm, scenario.closings.cool]
+    assert scenario.opening in out and any(f"Nansi Pritchard: {c}\n" in out for c in closings if c)
     assert out.count("Coach: ") == 3
     assert '"If you carry on like this' in out and "Why: " in out and "Try: " in out
     assert "Score " in out and "What you found out" in out and "Transcript saved to" in out
@@ -153,3 +154,33 @@ def test_control_characters_never_reach_the_terminal(monkeypatch, capsys, coach_
     assert main(["play", "escape-test", "--plain"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "Hello\N{REPLACEMENT CHARACTER} there" in out
+
+
+def test_resume_warns_on_stderr_when_the_scenario_changed(monkeypatch, capsys, scenario):
+    conv = Conversation(scenario, load_rubric())
+    conv.respond(scenario.model_path[0])
+    saved = load_transcript(str(conv.path))
+    saved.scenario_version, saved.rubric_version = "0-old", "0-old"
+    from conversation_coach.transcript.io import save_transcript
+
+    save_transcript(saved, conv.path)
+    code, out, err = _play(monkeypatch, capsys, ["--resume", "--no-coach"], [scenario.model_path[1]])
+    assert code == 0 and "Carrying on where you left off" in out
+    assert "warning: the scenario 'home-after-fall' has changed" in err and "version 0-old then" in err
+    assert "warning: the rubric has changed" in err
+    assert "warning" not in out
+
+
+def test_minutes_help_says_when_line_mode_checks_the_limit(capsys):
+    with pytest.raises(SystemExit):
+        main(["play", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--minutes N" in help_text and "checked when you send your next reply" in help_text
+
+
+def test_trap_that_ends_the_visit_is_heard_before_the_goodbye(monkeypatch, capsys, scenario):
+    code, out, _ = _play(monkeypatch, capsys, ["--no-coach"], TRAPS * 3)
+    ending = [line for line in out.splitlines() if line.endswith(scenario.trust.end_line)]
+    assert code == 0 and len(ending) == 1
+    said = ending[0].removeprefix("Nansi Pritchard: ").removesuffix(" " + scenario.trust.end_line)
+    assert said in {line for lines in scenario.reactions.traps.values() for line in lines}

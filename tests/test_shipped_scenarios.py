@@ -143,8 +143,12 @@ def test_each_trap_gets_its_own_reaction(scenario, rubric, trap, reply):
     assert trap in coded, f"a clear-cut {trap} reply was not coded as that trap:\n{trace}"
     assert exchange.trust_change < 0 and exchange.newly_surfaced == [], trace
     worst = min(coded, key=lambda t: scenario.trust.effects.get(t, TRAP_EFFECTS[t]))
-    allowed = {*scenario.reactions.traps[worst], scenario.trust.end_line}
-    assert exchange.person_line in allowed, f"{exchange.person_line!r} is not a {worst} reaction:\n{trace}"
+    line = exchange.person_line
+    reactions = scenario.reactions.traps[worst]
+    if exchange.ended_by == "person":  # the trap's reaction first, so the trainee hears why, then the goodbye
+        assert line.endswith(" " + scenario.trust.end_line), f"{line!r} does not end the visit:\n{trace}"
+        line = line.removesuffix(" " + scenario.trust.end_line)
+    assert line in reactions, f"{exchange.person_line!r} is not a {worst} reaction:\n{trace}"
 
 
 def test_same_replies_same_conversation(scenario, rubric):

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import json
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -323,6 +325,8 @@ async def test_assessment_mode_has_no_coaching_and_ends_with_thanks(user_scenari
         status = screen_text(screen.query_one("#conv-status"))
         assert "Time left 10:00" in status or "Time left 09:5" in status
         assert "Openness" not in status and "What matters" not in status
+        in_footer = {key for key, active in app.active_bindings.items() if active.binding.show and active.enabled}
+        assert "ctrl+t" not in in_footer and "f1" not in in_footer and "ctrl+g" in in_footer
         await say(pilot, "I think you should move somewhere without steps.")
         await pilot.press("ctrl+t", "f1")
         await pilot.pause()
@@ -463,3 +467,65 @@ def test_scenario_index_agrees_with_the_loader_and_notices_changes(user_scenario
     entries, problems = picker_entries()
     assert "broken-visit" not in [e.id for e in entries]
     assert any("broken-visit.yaml" in p for p in problems)
+
+
+@pilot_test
+async def test_crash_output_has_no_local_variables(user_scenario, rubric, monkeypatch, capsys):
+    """A crash report must not print the trainee's words (Rich tracebacks show locals by default)."""
+
+    def broken_respond(self, text):
+        words = text
+        raise RuntimeError(f"engine failed after {len(words)} characters")
+
+    monkeypatch.setattr(Conversation, "respond", broken_respond)
+    app = CoachApp(SCENARIO_ID, rubric=rubric)
+    with pytest.raises(RuntimeError, match="engine failed"):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await say(pilot, "my private words about Carys")
+    report = capsys.readouterr().err
+    assert "RuntimeError" in report and "engine failed after 28 characters" in report
+    assert "my private words" not in report
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["play", SCENARIO_ID], {"assessment_mode": False, "candidate": None, "minutes": None, "coach_on": True}),
+        (["play", SCENARIO_ID, "--no-coach"], {"coach_on": False}),
+        (["play", SCENARIO_ID, "--assessment", "--candidate", "c-9", "--minutes", "12"],
+         {"assessment_mode": True, "candidate": "c-9", "minutes": 12.0}),
+    ],
+)
+def test_play_without_plain_opens_the_app_as_asked(user_scenario, monkeypatch, argv, expected):
+    """`play SCENARIO` (no --plain) reaches run_app with the visit, mode, candidate, limit and coach setting."""
+    from conversation_coach.cli import main
+
+    opened = []
+
+    def fake_run(self, *args, **kwargs):
+        opened.append(self)
+        return None
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(CoachApp, "run", fake_run)
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    assert main(argv) == 0
+    (app,) = opened
+    assert app.scenario_id == SCENARIO_ID
+    for name, value in expected.items():
+        assert getattr(app, name) == value
+
+
+def test_no_command_opens_the_app_on_the_picker(monkeypatch):
+    from conversation_coach.cli import main
+
+    opened = []
+    monkeypatch.setattr(CoachApp, "run", lambda self, *a, **k: opened.append(self))
+    assert main([]) == 0
+    (app,) = opened
+    assert app.scenario_id is None and not app.assessment_mode and app.resume_path is None

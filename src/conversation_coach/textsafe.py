@@ -56,6 +56,9 @@ def normalise_for_coding(text: str) -> tuple[str, bool]:
         text = text[:MAX_CODED_CHARS]
     text = _ESCAPE_SEQUENCE.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(" " if _is_unsafe(ch) or ch in "\n\t" else ch for ch in text)
+    # Format characters (zero-width, soft hyphen, bidi marks) vanish, so "sh\u00adould" still reads "should";
+    # other controls separate words.
+    text = "".join("" if unicodedata.category(ch) == "Cf" else " " if _is_unsafe(ch) or ch in "\n\t" else ch
+                   for ch in text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return re.sub(r"\s+", " ", text).strip(), capped

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 
@@ -19,6 +20,17 @@ def register(sub) -> None:
     p.add_argument("--rubric", metavar="PATH", help="use this rubric YAML instead of the default")
     p.add_argument("transcripts", nargs="+", metavar="TRANSCRIPT", help="a transcript file, or - for stdin")
     p.set_defaults(handler=run_code)
+
+
+# JSON escapes C0 controls (ESC included) by itself; C1 controls, bidi and other invisible format
+# characters and lone surrogates (from undecodable file names) are escaped too, so a terminal never
+# acts on the output. The parsed values are unchanged.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+                          "\ud800-\udfff]")
+
+
+def _terminal_safe_json(line: str) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
 def _warn(message: str) -> None:
@@ -52,14 +64,14 @@ def run_code(args: argparse.Namespace) -> int:
             _warn(f"conversation-coach code: {source}: cannot read: {exc}")
             failed += 1
             continue
-        codings = code_turns(transcript.turns, rubric)
+        codings = code_turns(transcript.turns, rubric, full_trace=False)
         lines = []
         for i, (turn, coding) in enumerate(zip(transcript.turns, codings, strict=True)):
             record = {"source": source, "turn": i, "speaker": turn.speaker}
             record.update(coding.contract_dict())
             if turn.speaker != "worker":
                 record.update({"main": None, "moves": [], "stage": None, "traps": []})
-            lines.append(json.dumps(record, ensure_ascii=False))
+            lines.append(_terminal_safe_json(json.dumps(record, ensure_ascii=False)))
         if lines:
             out.write("\n".join(lines) + "\n")
     out.flush()

@@ -29,7 +29,9 @@ def register(sub) -> None:
     p.add_argument("--assessment", action="store_true",
                    help="recruitment assessment: no coaching, no score shown; saved for the panel")
     p.add_argument("--candidate", metavar="ID", help="the candidate's id (an assessment needs one; not a name)")
-    p.add_argument("--minutes", type=float, metavar="N", help="a time limit; at the limit the person closes the visit")
+    p.add_argument("--minutes", type=float, metavar="N",
+                   help=("a time limit; at the limit the person closes the visit. In line mode (--plain) the "
+                         "limit is checked when you send your next reply, so the visit ends with that reply"))
     p.set_defaults(handler=run_play)
 
     p = sub.add_parser(
@@ -139,6 +141,8 @@ def run_play(args: argparse.Namespace) -> int:
                        f"start one with: conversation-coach play {scenario.id} --plain")
                 return 1
             conversation = Conversation.resume(path, scenario=scenario, rubric=rubric)
+            for warning in conversation.version_warnings:
+                _error("play", f"warning: {warning}")
         else:
             conversation = Conversation(scenario, rubric, mode=mode, candidate=args.candidate,
                                         time_limit_minutes=args.minutes)

@@ -116,7 +116,7 @@ def _threshold(text: str) -> str:
 
 def _metrics_section(assessment: Assessment) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-    table.add_column("Listening habit", max_width=28)
+    table.add_column("Listening habit", no_wrap=True)
     table.add_column("Yours", overflow="fold", min_width=12)
     table.add_column("Band", no_wrap=True)
     table.add_column("Fair / good", max_width=14)

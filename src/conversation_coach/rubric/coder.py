@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from conversation_coach.rubric.coding import Coding, RuleHit, TrapHit
-from conversation_coach.rubric.matching import Hit, run_rules
+from conversation_coach.rubric.matching import Hit, RuleRunner, compiled_rubric, run_rules
 from conversation_coach.rubric.model import Rubric, Rule
 from conversation_coach.rubric.textprep import Prepared, Sentence, content_stems, prepare, words_of
 from conversation_coach.textsafe import MAX_CODED_CHARS, normalise_for_coding
@@ -32,6 +32,7 @@ _YOU = re.compile(r"(?<![\w'])(?:you|your|you're|you've|you'd|you'll|yourself|ye
 _WORKER_FIRST_PERSON = re.compile(
     r"^(?:i|i'm|i've|i'll|i'd|we'll|we've|we're|let me|let's)\b(?! (?:hear|guess|wonder|imagine|sense|get the sense|"
     r"can see|see|notice|noticed|understand|get that|suppose|think you|suspect))")
+_SO_PREAMBLE = re.compile(r"^(?:[\w'-]+[,.]? ){0,3}?so\b(?! (?:much|many|far|long|that)\b)")
 _CLAUSE_BREAK = re.compile(r",|;|:|\band\b|\bbut\b")
 
 QUESTION_KINDS = ("open", "closed", "declarative_q")
@@ -55,7 +56,7 @@ class _Reading:
 
     kind: str
     signals: set[str] = field(default_factory=set)
-    evidence: tuple[int, int] = (0, 0)
+    weak: bool = False  # a fallback reading, not backed by any rule
 
 
 _SPACES = re.compile(r"\s+")
@@ -87,29 +88,53 @@ def _previous_person_turn(history: Sequence[Turn]) -> str | None:
 
 
 def _structural_rule(rubric: Rubric, check: str) -> Rule | None:
-    for rule in rubric.rules:
-        if rule.kind == "structural" and rule.check == check:
-            return rule
-    return None
+    compiled = rubric.__pydantic_private__.get("_compiled") if rubric.__pydantic_private__ else None
+    return (compiled or compiled_rubric(rubric)).structural.get(check)
+
+
+# Signals read only for some decisions (stage, summary, complexity): their rules run when needed.
+LAZY_SIGNALS = frozenset({
+    "signal:broad_opener", "signal:exploratory", "signal:info_gathering", "signal:action", "signal:strength",
+    "signal:conversation_permission", "signal:complex_stem", "signal:feeling", "signal:reaction_check",
+    "signal:check_question",
+})
+
+
+_FEELING = frozenset({"signal:feeling"})
 
 
 class _Context:
     """Everything known about one reply while coding it."""
 
-    def __init__(self, prepared: Prepared, hits: list[Hit], previous: str | None, rubric: Rubric):
+    def __init__(self, prepared: Prepared, previous: str | None, rubric: Rubric):
         self.prepared = prepared
-        self.hits = hits
         self.previous = previous
         self.rubric = rubric
-        self.previous_stems = content_stems(words_of(previous.lower())) if previous else set()
-        self.previous_first_person = bool(previous and re.search(r"(?i)\b(?:i|i'm|i've|my|me|we|our)\b", previous))
+        self.hits: list[Hit] = []
         self.by_sentence: list[set[str]] = [set() for _ in prepared.sentences]
         self.all_targets: set[str] = set()
+        self.structural: list[RuleHit] = []
+        self.compiled = compiled_rubric(rubric)
+        self.runner = RuleRunner(prepared, self.compiled, previous)
+        self._add(self.runner.run(None, LAZY_SIGNALS))
+        self.previous_stems = content_stems(words_of(previous.lower())) if previous else set()
+        self._previous_feeling: bool | None = None
+
+    def _add(self, hits: list[Hit]) -> None:
         for hit in hits:
+            self.hits.append(hit)
             self.by_sentence[hit.sentence].add(hit.target)
             self.all_targets.add(hit.target)
-        self.structural: list[RuleHit] = []
-        self.previous_feeling = bool(previous) and _names_feeling(previous, rubric)
+
+    def need(self, *targets: str) -> None:
+        """Run the rules behind these lazy signals, once."""
+        self._add(self.runner.run(frozenset(targets)))
+
+    @property
+    def previous_feeling(self) -> bool:
+        if self._previous_feeling is None:
+            self._previous_feeling = bool(self.previous) and _names_feeling(self.previous, self.rubric)
+        return self._previous_feeling
 
     def note(self, check: str, sentence: Sentence | None = None, span: tuple[int, int] | None = None) -> None:
         rule = _structural_rule(self.rubric, check)
@@ -126,13 +151,8 @@ class _Context:
 
 
 def _names_feeling(text: str, rubric: Rubric) -> bool:
-    from conversation_coach.rubric.matching import compiled_rules
-
-    canon = " " + text.lower().replace("\u2019", "'") + " "
-    for c in compiled_rules(rubric):
-        if c.rule.target == "signal:feeling" and c.regex is not None and c.regex.search(canon):
-            return True
-    return False
+    prepared = prepare(text[:MAX_CODED_CHARS])
+    return bool(run_rules(prepared, rubric, None, _FEELING))
 
 
 def _is_reflection(ctx: _Context, s: Sentence, sig: set[str]) -> bool:
@@ -144,14 +164,24 @@ def _is_reflection(ctx: _Context, s: Sentence, sig: set[str]) -> bool:
         return False
     you = bool(_YOU.search(body))
     if ctx.previous is None:
-        return you and bool(sig & {"signal:feeling", "signal:reflective_stem"})
+        if not you:
+            return False
+        ctx.need("signal:feeling")
+        return "signal:feeling" in sig
     overlap = content_stems(words) & ctx.previous_stems
     if overlap and (you or len(words) <= 14):
         return True
-    return you
+    if you:
+        return len(words) <= 25 or len(overlap) >= 2  # a long 'you' speech that echoes nothing is a lecture
+    # "Okay, so money." / "Things are looking up.": a short statement of the person's situation
+    content = content_stems(words)
+    if _SO_PREAMBLE.match(s.text) is not None:
+        return bool(content)
+    return len(words) <= 8 and len(content) >= 2
 
 
 def _is_complex(ctx: _Context, s: Sentence, sig: set[str]) -> bool:
+    ctx.need("signal:complex_stem", "signal:feeling")
     if "signal:complex_stem" in sig:
         return True
     words = words_of(s.body)
@@ -185,6 +215,8 @@ def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
             return _Reading("open", sig)
         if closed_start or specific:
             return _Reading("closed", sig)
+        if "signal:reflective_stem" in sig:
+            ctx.need("signal:complex_stem")
         if "signal:reflective_stem" in sig and "signal:complex_stem" in sig:
             return _Reading("complex", sig)  # "It sounds like ...?" is a reflection said with a rising voice
         return _Reading("closed", sig)
@@ -201,9 +233,10 @@ def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
     if _is_reflection(ctx, s, sig):
         return _Reading("complex" if _is_complex(ctx, s, sig) else "simple", sig)
     words = words_of(s.body)
-    if len(words) >= 7 and not _WORKER_FIRST_PERSON.match(s.body) and (ctx.previous is None or not _YOU.search(s.body)):
-        return _Reading("information", sig)
-    return _Reading("other", sig)
+    if len(words) >= 7 and not _WORKER_FIRST_PERSON.match(s.body) and (
+            ctx.previous is None or not _YOU.search(s.body) or len(words) > 25):
+        return _Reading("information", sig, weak=True)
+    return _Reading("other", sig, weak=True)
 
 
 def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
@@ -214,15 +247,19 @@ def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
     if kinds & {"advice", "permission", "open"}:
         return False
     listening = ("simple", "complex") if ctx.previous is not None else ("simple", "complex", "other", "affirmation")
-    if ctx.previous is not None and "information" in kinds:
-        return False
+    if ctx.previous is not None:
+        if any(r.kind == "information" and not r.weak for r in readings):
+            return False
+        if not any("signal:reflective_stem" in r.signals for r in readings):
+            return False  # without a summary marker, a summary says back what it gathers
     gathered = [s for s, r in zip(ctx.prepared.sentences, readings, strict=True)
-                if r.kind in listening and _YOU.search(s.body)]
+                if (r.kind in listening or r.weak) and _YOU.search(s.body)]
     if not gathered:
         return False
     words = sum(len(words_of(s.body)) for s in gathered)
     clauses = sum(len(_CLAUSE_BREAK.findall(s.body)) for s in gathered)
     you_clauses = sum(len(_YOU.findall(s.body)) for s in gathered)
+    ctx.need("signal:action")
     if "signal:action" in ctx.all_targets and words >= 14 and clauses >= 2 and you_clauses >= 2:
         return True
     return words >= 16 and clauses >= 3 and (ctx.previous is None or you_clauses >= 2)
@@ -246,9 +283,19 @@ def _rapid_fire(ctx: _Context, readings: list[_Reading]) -> tuple[int, int] | No
     return None
 
 
+_STAGE_SIGNALS = {
+    "open_question": ("signal:broad_opener", "signal:exploratory", "signal:info_gathering"),
+    "summary": ("signal:action", "signal:strength"),
+    "permission": ("signal:conversation_permission",),
+}
+
+
 def _stage(main: str, moves: list[str], ctx: _Context, trapped: bool) -> int | None:
     if trapped or main in ("closed_question", "other"):
         return None
+    if trapped:
+        return None
+    ctx.need(*_STAGE_SIGNALS.get(main, ()))
     targets = ctx.all_targets
     if main == "open_question":
         if "signal:broad_opener" in targets:
@@ -271,8 +318,10 @@ def _stage(main: str, moves: list[str], ctx: _Context, trapped: bool) -> int | N
     return None
 
 
-def _choose_main(readings: list[_Reading], summary: bool) -> str:
+def _choose_main(ctx: _Context, readings: list[_Reading], summary: bool) -> str:
     kinds = [r.kind for r in readings]
+    if "open" in kinds or "closed" in kinds:
+        ctx.need("signal:reaction_check", "signal:check_question")
     substantive_open = [r for r in readings if r.kind == "open" and "signal:reaction_check" not in r.signals]
     closed = [r for r in readings if r.kind == "closed" and "signal:check_question" not in r.signals]
     if summary and not substantive_open:
@@ -315,19 +364,22 @@ def _moves(readings: list[_Reading], summary: bool, main: str) -> list[str]:
     return out
 
 
-def code_utterance(text: str, history: Sequence[Turn], rubric: Rubric) -> Coding:
-    """Code one worker reply, given the turns before it."""
+def code_utterance(text: str, history: Sequence[Turn], rubric: Rubric, *, full_trace: bool = True) -> Coding:
+    """Code one worker reply, given the turns before it.
+
+    With `full_trace` (the default) the trace lists every rule that fires; without it, signal
+    rules the decision did not need are skipped (the `code` command's fast path).
+    """
     clean, capped = _normalise(text if isinstance(text, str) else str(text))
     notes = [CAPPED_NOTE] if capped else []
     prepared = prepare(clean)
     if not prepared.sentences:
         return Coding(main="other", moves=["other"], stage=None, notes=notes)
     previous = _previous_person_turn(history)
-    hits = run_rules(prepared, rubric, previous)
-    ctx = _Context(prepared, hits, previous, rubric)
+    ctx = _Context(prepared, previous, rubric)
     readings = [_read_sentence(ctx, i, s) for i, s in enumerate(prepared.sentences)]
     summary = ctx.enabled("summary") and _is_summary(ctx, readings)
-    main = _choose_main(readings, summary)
+    main = _choose_main(ctx, readings, summary)
     moves = _moves(readings, summary, main)
     for s, r in zip(prepared.sentences, readings, strict=True):
         check = {"open": "open_question", "closed": "closed_question", "simple": "reflection",
@@ -337,42 +389,53 @@ def code_utterance(text: str, history: Sequence[Turn], rubric: Rubric) -> Coding
     if summary:
         ctx.note("summary")
 
+    stage_traps = _traps(ctx, readings)
+    stage = _stage(main, moves, ctx, bool(stage_traps))
+    if full_trace:
+        ctx.need(*LAZY_SIGNALS)
+    trace = []
+    for hit in ctx.hits if full_trace else ():
+        evidence, start, end = prepared.evidence(hit.start, hit.end)
+        trace.append(RuleHit.model_construct(rule=hit.rule.id, target=hit.target, evidence=evidence, start=start,
+                                             end=end, message=hit.rule.message))
+    if full_trace:
+        trace.extend(ctx.structural)
+    return Coding.model_construct(main=main, moves=moves, stage=stage, traps=stage_traps, trace=trace, notes=notes)
+
+
+def _traps(ctx: _Context, readings: list[_Reading]) -> list[TrapHit]:
+    """The first hit of each trap rule, then the rapid-fire check (three or more questions in a turn)."""
+    prepared = ctx.prepared
     traps: list[TrapHit] = []
     seen: set[str] = set()
-    for hit in hits:
+    for hit in ctx.hits:
         kind, _, name = hit.target.partition(":")
         if kind != "trap" or name in seen:
             continue
         seen.add(name)
         evidence, start, end = prepared.evidence(hit.start, hit.end)
         traps.append(TrapHit.model_construct(trap=name, rule=hit.rule.id, evidence=evidence, start=start, end=end,
-                             message=hit.rule.message))
-    if "question_answer" not in seen and ctx.enabled("rapid_fire"):
+                                             message=hit.rule.message))
+    rule = _structural_rule(ctx.rubric, "rapid_fire")
+    if "question_answer" not in seen and rule is not None:
         span = _rapid_fire(ctx, readings)
         if span:
-            rule = _structural_rule(rubric, "rapid_fire")
             evidence, start, end = prepared.evidence(*span)
             if len(evidence) > 160:
                 evidence = evidence[:157].rstrip() + "..."
-            traps.append(TrapHit.model_construct(trap="question_answer", rule=rule.id, evidence=evidence, start=start, end=end,
-                                 message=rule.message))
-            ctx.structural.append(RuleHit.model_construct(rule=rule.id, target=rule.target, evidence=evidence, start=start,
-                                          end=end, message=rule.message))
-    trace = []
-    for hit in hits:
-        evidence, start, end = prepared.evidence(hit.start, hit.end)
-        trace.append(RuleHit.model_construct(rule=hit.rule.id, target=hit.target, evidence=evidence, start=start, end=end,
-                             message=hit.rule.message))
-    trace.extend(ctx.structural)
-    stage = _stage(main, moves, ctx, bool(traps))
-    return Coding.model_construct(main=main, moves=moves, stage=stage, traps=traps, trace=trace, notes=notes)
+            traps.append(TrapHit.model_construct(trap="question_answer", rule=rule.id, evidence=evidence,
+                                                 start=start, end=end, message=rule.message))
+            ctx.structural.append(RuleHit.model_construct(rule=rule.id, target=rule.target, evidence=evidence,
+                                                          start=start, end=end, message=rule.message))
+    return traps
 
 
-def code_turns(turns: Sequence[Turn], rubric: Rubric) -> list[Coding]:
+def code_turns(turns: Sequence[Turn], rubric: Rubric, *, full_trace: bool = True) -> list[Coding]:
     """Code a whole conversation: one Coding per turn, conversation-level traps included."""
     from conversation_coach.rubric.sequence import apply_sequence_traps
 
-    codings = [code_utterance(turn.text, turns[:i], rubric) if turn.speaker == "worker" else Coding()
+    codings = [code_utterance(turn.text, turns[max(0, i - 6):i], rubric, full_trace=full_trace)
+               if turn.speaker == "worker" else Coding()
                for i, turn in enumerate(turns)]
     apply_sequence_traps(turns, codings, rubric)
     return codings

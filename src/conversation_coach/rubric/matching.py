@@ -19,7 +19,7 @@ _GAP = re.compile(r"<gap:(\d{1,2})>")
 
 
 def expand_macros(pattern: str) -> str:
-    return _GAP.sub(lambda m: r"(?:[\w'-]+[,;]? ){0,%d}" % int(m.group(1)), pattern)
+    return _GAP.sub(lambda m: r"(?:[\w'-]+[,;]? ){0," + str(int(m.group(1))) + "}", pattern)
 
 
 @dataclass
@@ -42,10 +42,12 @@ class CompiledRule:
     exceptions: re.Pattern[str] | None
     prefixes: frozenset[str] | None = None  # a match starts at a word beginning with one of these
     fuzzy_words: list[tuple[str, ...]] = field(default_factory=list)
+    fuzzy_initials: list[str] = field(default_factory=list)
 
 
-_PREFIX_LEN = 3
-_MAX_PREFIXES = 600
+_PREFIX_LEN = 6
+_MAX_PREFIXES = 2000
+_PREFIX_LENGTHS = tuple(range(1, _PREFIX_LEN + 1))
 
 
 class _Unknown(Exception):
@@ -122,7 +124,7 @@ def match_prefixes(source: str) -> frozenset[str] | None:
 
 
 def _phrase_regex(phrases: list[str]) -> str:
-    alts = sorted({re.escape(p.lower().strip()).replace(r"\ ", r"\s+") for p in phrases if p.strip()},
+    alts = sorted({re.escape(" ".join(p.lower().split())).replace(r"\ ", " ") for p in phrases if p.strip()},
                   key=len, reverse=True)
     return r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])"
 
@@ -144,7 +146,8 @@ def compile_rule(rule: Rule) -> CompiledRule:
     fuzzy = [p.lower() for p in rule.phrases] if rule.kind == "fuzzy" else []
     first = match_prefixes(source) if word_start and rule.where == "anywhere" else None
     fuzzy_words = [tuple(_FUZZY_WORD.findall(p)) for p in fuzzy if _FUZZY_WORD.findall(p)]
-    return CompiledRule(rule, regex, fuzzy, exceptions, first, fuzzy_words)
+    initials = ["".join(w[0] for w in words) for words in fuzzy_words]
+    return CompiledRule(rule, regex, fuzzy, exceptions, first, fuzzy_words, initials)
 
 
 def _starts_at_word(pattern: str) -> bool:
@@ -155,6 +158,19 @@ def _starts_at_word(pattern: str) -> bool:
 class CompiledRubric:
     rules: list[CompiledRule]
     by_prefix: dict[str, list[int]]  # a word's first 1-3 characters -> rules that may match there
+    structural: dict[str, Rule]  # check name -> the first structural rule running it
+    groups: dict = field(default_factory=dict)  # (targets, exclude) -> rule indexes, filled as used
+    window_rules: dict[str, tuple[int, ...]] = field(default_factory=dict)  # memo for rules_for_window
+
+    def rules_for_window(self, window: str) -> tuple[int, ...]:
+        """Rules that may match at a word starting with `window` (its first _PREFIX_LEN characters)."""
+        found: list[int] = []
+        for k in _PREFIX_LENGTHS:
+            found.extend(self.by_prefix.get(window[:k], ()))
+        result = tuple(sorted(set(found)))
+        if len(self.window_rules) < 50_000:
+            self.window_rules[window] = result
+        return result
 
 
 def compiled_rubric(rubric: Rubric) -> CompiledRubric:
@@ -165,7 +181,11 @@ def compiled_rubric(rubric: Rubric) -> CompiledRubric:
         for index, c in enumerate(rules):
             for prefix in c.prefixes or ():
                 by_prefix.setdefault(prefix, []).append(index)
-        cached = CompiledRubric(rules, by_prefix)
+        structural: dict[str, Rule] = {}
+        for rule in rubric.rules:
+            if rule.kind == "structural" and rule.check:
+                structural.setdefault(rule.check, rule)
+        cached = CompiledRubric(rules, by_prefix, structural)
         rubric._compiled = cached
     return cached  # type: ignore[return-value]
 
@@ -182,6 +202,7 @@ def _sentence_at(sentences: list[Sentence], pos: int) -> int:
 
 
 _FUZZY_WORD = re.compile(r"[a-z0-9']+")
+_FUZZY_INITIAL = re.compile(r"(?<![a-z0-9'])[a-z0-9']")
 
 
 def _fuzzy_search(c: CompiledRule, text: str, offset: int) -> tuple[int, int] | None:
@@ -193,64 +214,95 @@ def _fuzzy_search(c: CompiledRule, text: str, offset: int) -> tuple[int, int] | 
     from rapidfuzz.fuzz import ratio
 
     threshold = c.rule.threshold or DEFAULT_FUZZY_THRESHOLD
+    initials = "".join(_FUZZY_INITIAL.findall(text))  # typos rarely hit a word's first letter: a cheap pre-check
+    if not any(p in initials for p in c.fuzzy_initials):
+        return None
     words = [(m.group(), m.start(), m.end()) for m in _FUZZY_WORD.finditer(text)]
-    for phrase in c.fuzzy_words:
+    for phrase, phrase_initials in zip(c.fuzzy_words, c.fuzzy_initials, strict=True):
         k = len(phrase)
-        for i in range(len(words) - k + 1):
+        i = initials.find(phrase_initials)
+        while i != -1:
             for j, want in enumerate(phrase):
                 got = words[i + j][0]
-                if got == want:
-                    continue
-                if got[0] != want[0] or len(want) < 3 or ratio(want, got) < threshold:
+                if got != want and (len(want) < 3 or ratio(want, got) < threshold):
                     break
             else:
                 return offset + words[i][1], offset + words[i + k - 1][2]
+            i = initials.find(phrase_initials, i + 1)
     return None
 
 
-def run_rules(prepared: Prepared, rubric: Rubric, previous_person: str | None) -> list[Hit]:
-    """Every phrase/pattern/fuzzy rule hit in the reply, exceptions already applied."""
-    hits: list[Hit] = []
-    sentences = prepared.sentences
-    if not sentences:
-        return hits
-    canon = prepared.canon
-    echoed: set[str] | None = None
-    compiled = compiled_rubric(rubric)
-    by_prefix = compiled.by_prefix
-    candidates: dict[int, list[int]] = {}  # rule index -> word starts where it may match, in order
-    for m in _WORD_START.finditer(canon):
-        pos = m.start()
-        for k in (1, 2, 3):
-            for index in by_prefix.get(canon[pos : pos + k], ()):
+class RuleRunner:
+    """Runs a rubric's rules over one prepared reply; rules can be run in groups, each rule once."""
+
+    def __init__(self, prepared: Prepared, compiled: CompiledRubric, previous_person: str | None):
+        self.prepared = prepared
+        self.compiled = compiled
+        self.previous_person = previous_person
+        self._echoed: set[str] | None = None
+        self._done: set[int] = set()
+        candidates: dict[int, list[int]] = {}  # rule index -> word starts where it may match, in order
+        canon = prepared.canon
+        memo = compiled.window_rules
+        for m in _WORD_START.finditer(canon):
+            pos = m.start()
+            window = canon[pos : pos + _PREFIX_LEN]
+            indexes = memo.get(window)
+            if indexes is None:
+                indexes = compiled.rules_for_window(window)
+            for index in indexes:
                 candidates.setdefault(index, []).append(pos)
-    for index, c in enumerate(compiled.rules):
+        self.candidates = candidates
+
+    def run(self, targets: frozenset[str] | None = None, exclude: frozenset[str] = frozenset()) -> list[Hit]:
+        """Hits of the rules aimed at `targets` (all when None) but not at `exclude`, not run before."""
+        key = (targets, exclude)
+        indexes = self.compiled.groups.get(key)
+        if indexes is None:
+            indexes = [i for i, c in enumerate(self.compiled.rules)
+                       if (targets is None or c.rule.target in targets) and c.rule.target not in exclude]
+            self.compiled.groups[key] = indexes
+        hits: list[Hit] = []
+        if not self.prepared.sentences:
+            return hits
+        rules = self.compiled.rules
+        candidates = self.candidates
+        for index in indexes:
+            if index not in self._done:
+                self._done.add(index)
+                c = rules[index]
+                if c.prefixes is not None and index not in candidates and not c.fuzzy:
+                    continue  # no word in the reply can start a match
+                self._run_one(index, hits)
+        return hits
+
+    def _run_one(self, index: int, hits: list[Hit]) -> None:
+        c = self.compiled.rules[index]
         rule = c.rule
+        canon = self.prepared.canon
+        sentences = self.prepared.sentences
         found: list[tuple[int, int, int]] = []  # (sentence, start, end)
         if rule.where == "start":
             for i, s in enumerate(sentences):
                 body_start = s.start + s.body_offset
                 m = c.regex.match(canon, body_start, s.end) if c.regex else None
+                if m is None and s.body_offset and c.regex is not None:
+                    m = c.regex.match(canon, s.start, s.end)  # "Thanks, ..." is a preamble and a start
                 if m:
                     found.append((i, m.start(), m.end()))
                 elif c.fuzzy:
                     span = _fuzzy_search(c, canon[body_start : s.end], body_start)
                     if span and span[0] - body_start <= 2:
                         found.append((i, *span))
-        elif c.prefixes is not None:
-            m = None
-            for pos in candidates.get(index, ()):
-                m = c.regex.match(canon, pos)
-                if m:
-                    break
-            if m:
-                found.append((_sentence_at(sentences, m.start()), m.start(), m.end()))
-            elif c.fuzzy:
-                span = _fuzzy_search(c, canon, 0)
-                if span:
-                    found.append((_sentence_at(sentences, span[0]), *span))
         else:
-            m = c.regex.search(canon) if c.regex else None
+            m = None
+            if c.prefixes is not None:
+                for pos in self.candidates.get(index, ()):
+                    m = c.regex.match(canon, pos)
+                    if m:
+                        break
+            elif c.regex is not None:
+                m = c.regex.search(canon)
             if m:
                 found.append((_sentence_at(sentences, m.start()), m.start(), m.end()))
             elif c.fuzzy:
@@ -262,11 +314,16 @@ def run_rules(prepared: Prepared, rubric: Rubric, previous_person: str | None) -
                 last = sentences[_sentence_at(sentences, max(end - 1, start))]
                 if c.exceptions.search(canon, min(sentences[i].start, start), max(last.end, end)):
                     continue
-            if rule.unless_echoed and previous_person:
-                if echoed is None:
-                    echoed = content_stems(words_of(previous_person.lower()))
+            if rule.unless_echoed and self.previous_person:
+                if self._echoed is None:
+                    self._echoed = content_stems(words_of(self.previous_person.lower()))
                 said = content_stems(words_of(canon[start:end]))
-                if said and said <= echoed:
+                if said and said <= self._echoed:
                     continue
             hits.append(Hit(rule, i, start, end))
-    return hits
+
+
+def run_rules(prepared: Prepared, rubric: Rubric, previous_person: str | None,
+              targets: frozenset[str] | None = None) -> list[Hit]:
+    """Every phrase/pattern/fuzzy rule hit in the reply (or those aimed at `targets`), exceptions applied."""
+    return RuleRunner(prepared, compiled_rubric(rubric), previous_person).run(targets)

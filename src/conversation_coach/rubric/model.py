@@ -116,6 +116,27 @@ class Rule(_Model):
         return self
 
 
+class DrillItem(_Model):
+    """A trap statement in a short context, for the trap-rewrite drill (`conversation-coach drill traps`)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    trap: str
+    context: str = Field(default="", description="what the person has just said")
+    statement: str = Field(description="the worker's reply that falls into the trap")
+    accept: list[str] = Field(
+        min_length=1, description="moves a good rewrite may use: open_question, simple_reflection, permission, ..."
+    )
+
+    @model_validator(mode="after")
+    def _known(self) -> DrillItem:
+        if self.trap not in TRAPS:
+            raise ValueError(f"unknown trap '{self.trap}'; traps are: {', '.join(TRAPS)}")
+        unknown = [m for m in self.accept if m not in MOVES]
+        if unknown:
+            raise ValueError(f"unknown moves in accept: {unknown}; moves are: {', '.join(MOVES)}")
+        return self
+
+
 class Rubric(_Model):
     id: str
     version: str
@@ -126,6 +147,7 @@ class Rubric(_Model):
     traps: dict[str, Trap]
     moves: dict[str, MoveInfo]
     rules: list[Rule] = Field(default_factory=list)
+    drill_bank: list[DrillItem] = Field(default_factory=list, description="items for the trap-rewrite drill")
 
     _compiled: object = PrivateAttr(default=None)  # the coder's precompiled rules, built once per rubric
 

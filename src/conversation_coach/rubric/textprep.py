@@ -167,6 +167,10 @@ def _add_sentence(out: list[Sentence], canon: str, start: int, end: int, questio
     out.append(Sentence(start + lead, start + lead + len(text), text, body_offset, question))
 
 
+_NOT_NAMES = frozenset("""
+sorry thanks please hello hi hiya honestly anyway basically actually obviously alright great brilliant lovely
+fine wow gosh ah oh um ok okay yes no yeah well look listen right sure cheers morning afternoon evening
+""".split())
 _VOCATIVE = re.compile(r"([a-z]+)(?: [a-z]+)?,\s*")
 
 
@@ -175,7 +179,7 @@ def _skip_vocatives(prepared: Prepared) -> None:
     for s in prepared.sentences:
         at = s.start + s.body_offset
         m = _VOCATIVE.match(prepared.canon, at, s.end)
-        if not m or m.group(1) in STOPWORDS or m.end() >= s.end:
+        if not m or m.group(1) in STOPWORDS or m.group(1) in _NOT_NAMES or m.end() >= s.end:
             continue
         o_start, _ = prepared.original_span(at, at + 1)
         if o_start < len(prepared.original) and prepared.original[o_start].isupper():

@@ -31,6 +31,7 @@ from conversation_coach.transcript.model import Transcript, Turn, now_iso
 
 Mode = Literal["practice", "assessment"]
 EndedBy = Literal["trainee", "person", "max_turns", "time_limit"]
+ClosingMood = Literal["warm", "neutral", "cool"]
 
 # Default trust changes; a scenario may override any of them in trust.effects.
 MOVE_EFFECTS: dict[str, float] = {
@@ -63,6 +64,7 @@ HINT_MARGIN = 1.5  # how close trust must be to an item's level before the perso
 MAX_HINTS_PER_ITEM = 2
 HINT_GAP = 3  # a hint is not repeated within this many of the person's lines
 ECHO_WORDS = 2  # content words of the person's line a reply must pick up to count as about it
+WARM_CLOSING_TRUST = 7.0  # at or above this the person says the scenario's warm goodbye (closings.warm)
 CANDIDATE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -152,6 +154,8 @@ class Conversation:
         self._hints_given: dict[str, int] = {}
         self._follow_ups_said: set[str] = set()
         self._worker_texts: list[str] = []
+        # Set by `resume` when the scenario or rubric changed since the conversation was saved.
+        self.version_warnings: list[str] = []
         self._items: dict[str, Discoverable] = {d.id: d for d in [*scenario.what_matters, *scenario.strengths]}
         self.transcript = Transcript(
             app_version=_app_version(),
@@ -211,9 +215,9 @@ class Conversation:
         line, surfaced, ended_by = self._react(text, coding)
         self._worker_texts.append(_normalise(text))
         if ended_by is None and time_up:
-            line, ended_by = self._say_once(f"{line} {self.scenario.closing}"), "time_limit"
+            line, ended_by = self._say_once(f"{line} {self.closing_line()}"), "time_limit"
         elif ended_by is None and self.worker_turns >= self.scenario.max_turns:
-            line, ended_by = f"{line} {self.scenario.closing}", "max_turns"
+            line, ended_by = f"{line} {self.closing_line()}", "max_turns"
         self._add_person(line, surfaced=surfaced)
         if ended_by:
             self._finish(ended_by)
@@ -226,11 +230,25 @@ class Conversation:
         """The visit ends (the trainee leaves, or time is up): the person's closing line, saved."""
         if self.finished:
             return ""
-        line = self._say_once(self.scenario.closing)
+        line = self._say_once(self.closing_line())
         self._add_person(line, surfaced=[])
         self._finish(by)
         self._save()
         return line
+
+    def closing_mood(self) -> ClosingMood:
+        """How the visit leaves the person, by their trust now: warm, neutral or cool."""
+        if self.trust >= WARM_CLOSING_TRUST and self.trust > self.trust_start:
+            return "warm"
+        if self.trust < self.trust_start:
+            return "cool"
+        return "neutral"
+
+    def closing_line(self) -> str:
+        """The goodbye that fits the mood (the scenario's `closings`), else the plain `closing`."""
+        mood = self.closing_mood()
+        chosen = getattr(self.scenario.closings, mood, "") if mood != "neutral" else ""
+        return chosen or self.scenario.closing
 
     def outcome(self):
         """The scenario facts the scorer needs (rubric.score.ScenarioOutcome)."""
@@ -281,6 +299,7 @@ class Conversation:
             saved.finished, saved.ended_by = True, conv.ended_by
         conv.transcript = saved
         conv.path = path
+        conv.version_warnings = _version_warnings(saved, scenario, rubric)
         conv._elapsed_before = _seconds_between(saved.created, saved.updated)
         conv._save()
         return conv
@@ -318,9 +337,11 @@ class Conversation:
         self.trust = min(10.0, max(0.0, round(self.trust + change, 2)))
         if coding.traps:
             worst = min(coding.traps, key=lambda t: self._effect(t.trap, TRAP_EFFECTS[t.trap]))
+            reaction = self._pick(f"trap:{worst.trap}", self.scenario.reactions.traps[worst.trap])
             if self.trust <= self.scenario.trust.low:
-                return self._say_once(self.scenario.trust.end_line), [], "person"
-            return self._pick(f"trap:{worst.trap}", self.scenario.reactions.traps[worst.trap]), [], None
+                # Why they have had enough first, then the goodbye: the trainee hears what did it.
+                return f"{reaction} {self.scenario.trust.end_line}", [], "person"
+            return reaction, [], None
         if self.trust <= self.scenario.trust.low:
             return self._say_once(self.scenario.trust.end_line), [], "person"
 
@@ -474,6 +495,20 @@ class Conversation:
 
         ensure_private_dir(self.path.parent)
         save_transcript(self.transcript, self.path)
+
+
+def _version_warnings(saved: Transcript, scenario: Scenario, rubric: Rubric) -> list[str]:
+    """Plain sentences for each version that differs between the saved conversation and today's files."""
+    out: list[str] = []
+    if saved.scenario_version is not None and saved.scenario_version != scenario.version:
+        out.append(f"the scenario '{scenario.id}' has changed since this conversation was saved (version "
+                   f"{saved.scenario_version} then, {scenario.version} now): the person may answer differently")
+    if (saved.rubric_id, saved.rubric_version) != (rubric.id, rubric.version) and saved.rubric_version is not None:
+        then = f"{saved.rubric_id} {saved.rubric_version}" if saved.rubric_id != rubric.id else saved.rubric_version
+        now = f"{rubric.id} {rubric.version}" if saved.rubric_id != rubric.id else rubric.version
+        out.append(f"the rubric has changed since this conversation was saved (version {then} then, {now} now): "
+                   "replies are coded by today's rubric")
+    return out
 
 
 def _normalise(text: str) -> str:

@@ -41,6 +41,16 @@ class Discoverable(_Model):
         description="a short true answer to a closed question that touches it, without opening up",
     )
 
+    @field_validator("cues")
+    @classmethod
+    def _cues_can_match(cls, cues: list[str]) -> list[str]:
+        from conversation_coach.scenario.cues import useless_cue
+
+        problems = [p for p in (useless_cue(c) for c in cues) if p]
+        if problems:
+            raise ValueError("; ".join(problems) + "; use a word the person actually says")
+        return cues
+
 
 class WhatMatters(Discoverable):
     pass
@@ -67,6 +77,13 @@ class TrustSettings(_Model):
         if self.low >= self.start:
             raise ValueError("trust.low must be below trust.start")
         return self
+
+
+class Closings(_Model):
+    """Goodbyes that fit how the visit went; `closing` is said when neither applies (or one is missing)."""
+
+    warm: str = Field(default="", description="said when the person ends the visit more open than usual (trust 7 or more)")
+    cool: str = Field(default="", description="said when the person ends the visit more guarded than they began")
 
 
 class Reactions(_Model):
@@ -112,6 +129,8 @@ class Scenario(_Model):
     reactions: Reactions
     trust: TrustSettings
     closing: str = Field(description="what the person says when the trainee ends the visit")
+    closings: Closings = Field(default_factory=Closings,
+                               description="optional warm and cool goodbyes, chosen by the person's trust at the end")
     max_turns: int = Field(default=20, ge=3, le=200)
     model_path: list[str] = Field(min_length=3, description="exemplary trainee replies (contract: list of strings)")
 

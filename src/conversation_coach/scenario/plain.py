@@ -158,6 +158,38 @@ def run_plain(conversation: Conversation, *, coach: bool, as_json: bool, stdin: 
         out.write("\n")
         console = Console(file=out, highlight=False, soft_wrap=False)
         console.print(render_assessment(assessment, rubric))
+        record_the_outcome(conversation, stdin, out)
     if conversation.path is not None:
         out.write(f"\nTranscript saved to {conversation.path}\n")
     return 0
+
+
+def record_the_outcome(conversation: Conversation, stdin: TextIO, out: TextIO) -> None:
+    """The summary's last step: the trainee records the person's outcome in one line; judged and kept.
+
+    An empty line or the end of input skips it. Practice only (the caller does not ask in
+    an assessment or with --json).
+    """
+    from conversation_coach.drills.record import feedback_lines, judge_recorded_outcome, store_outcome_record
+
+    person = conversation.scenario.person.name
+    first = person.split()[0]
+    out.write(f"\nRecord the outcome: write what matters to {_clean(first)} as you would record it, in one line "
+              "(press Enter to skip).\n")
+    out.flush()
+    if stdin.isatty():
+        out.write("Outcome: ")
+        out.flush()
+    try:
+        line = stdin.readline()
+    except KeyboardInterrupt:
+        line = ""
+    text = " ".join(line.split())
+    if not text:
+        out.write("Skipped.\n")
+        return
+    ids = {w.id for w in conversation.scenario.what_matters}
+    verdict = judge_recorded_outcome(text, conversation.transcript, what_matters_ids=ids)
+    for feedback in feedback_lines(verdict, person):
+        out.write(_clean(feedback) + "\n")
+    store_outcome_record(conversation.transcript, text, conversation.path)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from conversation_coach.rubric.coding import Coding, Move, TrapName
 
 SCHEMA_VERSION = 1
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 Speaker = Literal["worker", "person"]
 
 
@@ -41,6 +43,12 @@ class Turn(BaseModel):
     at: str | None = None
     surfaced: list[str] = Field(default_factory=list, description="what-matters/strength ids this line revealed")
     trust: float | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _encodable(cls, text: str) -> str:
+        """Undecodable input bytes (stdin's surrogate escapes) become U+FFFD, so the turn can always be saved."""
+        return _LONE_SURROGATE.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
 class Transcript(BaseModel):

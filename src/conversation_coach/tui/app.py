@@ -234,6 +234,11 @@ class CoachApp(App[int]):
         self.notify(message, severity="error", markup=False, timeout=10)
 
     # ----- actions, palette, themes ---------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "help" and self.assessment_mode:
+            return False  # the cheat-sheet is coaching: not shown to a candidate
+        return True
+
     def action_help(self) -> None:
         from conversation_coach.tui.screens.help import HelpScreen
 

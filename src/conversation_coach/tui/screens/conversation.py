@@ -122,7 +122,7 @@ class ConversationScreen(Screen):
     # ----- actions ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.assessment and action in ("toggle_coach", "help"):
-            return None
+            return False  # hidden from the footer: a candidate gets no coaching
         return True
 
     def action_toggle_coach(self) -> None:

@@ -93,7 +93,7 @@ def stage_coverage(assessment: Any) -> RenderableType:
     flow = assessment.stage_flow
     opened = "opened with stage 1" if flow.opened_with_stage_1 else "did not open with stage 1"
     closed = "closed with a summary" if flow.closed_with_stage_5 else "did not close with a summary (stage 5)"
-    table.add_row(_text(("flow", "bold")), _text(f"{opened}; {closed}"))
+    table.add_row(_text(""), _text(("Flow: ", "bold"), f"{opened}; {closed}"))
     return table
 
 

@@ -46,7 +46,12 @@ class ChatLog(VerticalScroll):
 
     def follow(self) -> None:
         """Keep the newest line in view as lines arrive (Textual's anchor), until the user scrolls up."""
-        self.call_after_refresh(self.anchor)
+        self.call_after_refresh(self._anchor_if_full)
+
+    def _anchor_if_full(self) -> None:
+        # Anchoring a log shorter than its window pushes the lines to the bottom; only follow once it overflows.
+        if self.virtual_size.height > self.scrollable_content_region.height:
+            self.anchor()
 
     def show_start(self) -> None:
         """Show the top (the brief) and stop following, so a new visit starts with who and why."""
