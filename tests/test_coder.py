@@ -125,7 +125,13 @@ def test_reflection_mirrors_the_previous_turn():
     assert coding.stage == 2
 
 
-def test_the_same_you_sentence_without_a_person_turn_is_not_taken_as_a_reflection():
+def test_the_same_sentence_is_a_reflection_only_when_it_mirrors_a_person_turn():
+    text = "Your hip has been keeping you awake."
+    assert code(text, context="My hip's been keeping me up every night.").main == "simple_reflection"
+    assert code(text).main not in ("simple_reflection", "complex_reflection")
+
+
+def test_a_you_sentence_that_tells_is_not_a_reflection():
     assert code("You need to ring the council.").main == "advice"
     assert code("You need to ring the council.", context="The council never answer.").main == "advice"
 

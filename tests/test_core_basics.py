@@ -12,7 +12,12 @@ import pytest
 
 from conversation_coach.fsutil import atomic_write_text, write_new_file
 from conversation_coach.textsafe import PLACEHOLDER, clean_for_display, normalise_for_coding
-from conversation_coach.transcript.io import TranscriptError, load_transcript, parse_transcript_text, save_transcript
+from conversation_coach.transcript.io import (
+    TranscriptError,
+    load_transcript,
+    parse_transcript_text,
+    save_transcript,
+)
 from conversation_coach.transcript.model import Transcript, Turn
 
 CORE_MODULES = [

@@ -5,10 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
-
-from pathlib import Path
 
 from conversation_coach.paths import shipped_dir
 

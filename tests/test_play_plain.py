@@ -68,7 +68,9 @@ def test_plain_shows_lines_coaching_and_summary(scenario, coach_home):
     assert out.count("Coach: ") == 3
     assert '"If you carry on like this' in out and "Why: " in out and "Try: " in out
     assert "Score " in out and "What you found out" in out and "Transcript saved to" in out
-    assert "never read" not in out
+    assert "never read" not in out  # the line after /end is no reply: it is the summary's outcome record
+    saved = list((coach_home / "transcripts").glob(f"*-{SCENARIO}-*.json"))
+    assert len(saved) == 1 and load_transcript(str(saved[0])).outcome_record == "never read"
 
 
 def test_no_coach_hides_coaching_but_keeps_the_summary(scenario):

@@ -71,11 +71,13 @@ def test_pass_examples_pass(rule_id, example):
 
 
 def _rubric_with_rule(rule_yaml: str) -> str:
-    """The shipped rubric's text with one extra rule appended (for load-time checks)."""
+    """The shipped rubric's text with one extra rule first in its rule list (for load-time checks)."""
     from conversation_coach.paths import default_rubric_path
 
     text = default_rubric_path().read_text(encoding="utf-8")
-    return text.rstrip() + "\n" + textwrap.indent(textwrap.dedent(rule_yaml).strip(), "  ") + "\n"
+    assert "\nrules:\n" in text
+    extra = textwrap.indent(textwrap.dedent(rule_yaml).strip(), "  ") + "\n"
+    return text.replace("\nrules:\n", "\nrules:\n" + extra, 1)
 
 
 def test_a_pattern_with_nested_repeats_is_refused_at_load_time_naming_the_rule_and_file():

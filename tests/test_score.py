@@ -19,7 +19,17 @@ from conversation_coach.rubric.assessment import Discovery, TrustRange
 from conversation_coach.rubric.coding import MOVES, TRAPS, Coding, TrapHit
 from conversation_coach.rubric.model import Rubric
 from conversation_coach.rubric.score import ScenarioOutcome, assess, assessment_json
-from conversation_coach.rubric.suggest import _fill, _fill_gap, address_name, person_gist, person_topics
+from conversation_coach.rubric.suggest import (
+    SLOT,
+    Topic,
+    _bank,
+    _fill,
+    _fill_gap,
+    _person_facing,
+    address_name,
+    person_gist,
+    person_topics,
+)
 from conversation_coach.transcript.model import SupervisorReview, Transcript, Turn
 
 STAGE_QUESTIONS = {
@@ -280,7 +290,7 @@ def test_one_trap_costs_points_and_the_reply_earns_no_credit(rubric):
     parts_b = {p.name: p.points for p in b.score_parts}
     assert parts_b["Traps avoided"] == parts_a["Traps avoided"] - 10
     assert parts_b["Open questions"] < parts_a["Open questions"]
-    assert "with a trap not counted" in next(p.detail for p in b.score_parts if p.name == "Open questions")
+    assert "not counting 1 reply with a trap" in next(p.detail for p in b.score_parts if p.name == "Open questions")
 
 
 def test_stage_reached_only_in_a_trap_earns_no_coverage(rubric):
@@ -349,7 +359,7 @@ def test_suggestions_aim_at_missed_stages_and_traps(rubric):
     assert explore.question == "You mentioned your garden. What worries you most at the moment?"
     assert "Stage 3" in explore.why
     why = " ".join(s.why for s in a.suggestions)
-    assert "Instead of the power trap at turn 3." in why
+    assert "Instead of the power trap at turn 4." in why  # counted from 1 for people; the JSON turn is 3
     questions = [s.question for s in a.suggestions]
     assert len(questions) == len(set(questions)) <= 5
     bank = {q for qs in STAGE_QUESTIONS.values() for q in qs}
@@ -371,16 +381,17 @@ def test_suggestions_use_the_persons_name_and_words(rubric):
     texts = [s.question for s in assess(t, rubric).suggestions]
     assert texts[0] == "Dilys, would it be all right if we had a chat?"
     # A reflection built from what she said about herself, not from what she said to the worker.
-    assert texts[1] == "So what I'm hearing is your chapel choir was your whole week. Is that right?"
+    assert texts[1] == "So what I'm hearing is you miss your chapel. Is that right?"
     assert person_topics(t) == ["your chapel", "your son"]
 
 
 def test_suggestion_helpers():
     t = Transcript(turns=[P("My late husband built that wall. My son's in Cardiff. Our Rhodri rings. I was fine.")])
-    assert person_topics(t) == ["your late husband", "your son", "your Rhodri"]
+    assert person_topics(t) == ["your late husband", "your son", "Rhodri"]  # "our Rhodri" is a name
     assert _fill_gap("It sounds like ... really matters to you.", "your garden", None) == (
         "It sounds like your garden really matters to you.")
-    assert _fill_gap("So you're saying ... Is that right?", None, None) == "So you're saying ... Is that right?"
+    # Nothing to fill the gap with: no suggestion rather than one that shows its "...".
+    assert _fill_gap("So you're saying ... Is that right?", None, None) is None
     assert person_gist(t, None) == "your late husband built that wall"
     assert person_gist(t, None, exclude={"your late husband built that wall"}) == "your son's in Cardiff"
     assert person_gist(Transcript(turns=[P("Well, I was poorly then.")]), None) == "you were poorly then"
@@ -390,6 +401,90 @@ def test_suggestion_helpers():
     assert address_name("Mrs Evans") == "Mrs Evans" and address_name("Nansi Pritchard") == "Nansi"
     assert _fill("Hello {name}, how is {topic}?", "Bryn", "your dog") == "Hello Bryn, how is your dog?"
     assert _fill("How is {topic}?", "Bryn", None) is None
+
+
+def test_reflections_use_what_the_person_said_about_themselves():
+    def gist(*said: str) -> str | None:
+        return person_gist(Transcript(turns=[P(s) for s in said]), None)
+
+    # Stage directions, tags and endearments go; orders to the worker and small talk are not reflected.
+    assert gist("(She smiles.) I've walked that prom every morning for fifty years, you know. Sit down, love. "
+                "I'll put the kettle on after.") == "you've walked that prom every morning for fifty years"
+    assert gist("I'm doing my best, butt.") == "you're doing your best"
+    # Not statements: a clause and a question typed without its question mark.
+    assert gist("If I get in.") is None and gist("Do I know how many units I drink.") is None
+    # A name at the start keeps its capital; an ordinary word does not.
+    assert gist("Cerys has been on at me again.") == "Cerys has been on at you again"
+    assert gist("No one asks me anything these days.") == "no one asks you anything these days"
+    assert gist("So I gave up the choir in the end.") == "you gave up the choir in the end"
+
+
+@pytest.mark.parametrize(("said", "topics"), [
+    # A possessive ends the topic: never "your daughter's".
+    ("My daughter's house is too far. My daughter's the one who worries.", ["your daughter"]),
+    ("I miss my mates' nights out.", ["your mates"]),
+    # Function words, pronouns and idioms are not topics.
+    ("I did it on my own this morning. Oh my goodness. It's on my mind. My own stuff, my name.", []),
+    ("It's my decision and my way of doing it, at my age.", []),
+    # Modifiers and compounds keep the words that make the topic.
+    ("My social worker rang. I keep my walking stick by my front door.",
+     ["your social worker", "your walking stick", "your front door"]),
+    ("My late husband built it; my old man too.", ["your late husband", "your old man"]),
+    # "our Sian" is a name; "my mam" stays kin, whatever the capital.
+    ("Our Sian rang. My Mam knows.", ["Sian", "your mam"]),
+    ("MY VEST is missing!", ["your vest"]),
+    # A body part said in passing is not a topic; one the person comes back to is.
+    ("I touch the bar with my toe.", []),
+    ("My eyes are no good. Everyone's an expert on my eyes.", ["your eyes"]),
+])
+def test_topics_are_whole_noun_phrases(said, topics):
+    assert person_topics(Transcript(turns=[P(said)])) == topics
+
+
+_WORDS = ["my", "our", "my", "daughter's", "mates'", "own", "the", "this", "garden", "Sian", "late", "social",
+          "worker", "is", "and", "goodness", "it", "walking", "stick", "left", "arm", "one", "he", "'s", ",", "."]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=25))
+def test_a_topic_never_dangles(words):
+    for topic in person_topics(Transcript(turns=[P(" ".join(words))]), limit=10):
+        last = topic.split()[-1]
+        assert not last.endswith(("'s", "'")) and last.isalpha(), topic
+        assert last.lower() not in {"own", "the", "this", "is", "and", "it", "one", "he", "left", "late", "social"}
+        assert topic.startswith("your ") or topic[:1].isupper()
+
+
+def test_filled_questions_agree_with_the_topic():
+    mates = Topic("your mates", plural=True)
+    assert _fill("It sounds as if {topic} means a great deal to you.", None, mates) == (
+        "It sounds as if your mates mean a great deal to you.")
+    assert _fill("How is {topic} these days?", None, mates) == "How are your mates these days?"
+    assert _fill_gap("It sounds like ... matters a lot to you.", Topic("your teachers", plural=True), None) == (
+        "It sounds like your teachers matter a lot to you.")
+    assert _fill_gap("It sounds like ... matters a lot to you.", Topic("Rhodri", kind="name"), None) == (
+        "It sounds like Rhodri matters a lot to you.")
+    # "It sounds like your hip matters a lot to you" is not a reflection anyone would make.
+    assert _fill_gap("It sounds like ... matters a lot to you.", Topic("your hip", kind="body"), None) is None
+
+
+def test_bank_prompts_are_put_to_the_person():
+    from conversation_coach.rubric.load import load_rubric
+
+    default = load_rubric()
+    # The seed's stage-5 prompt is for the worker's own reflection: it is turned round, and offered last.
+    assert _person_facing("What are the strengths/skills/motivators you notice?") == (
+        "What strengths have helped you get through this?")
+    offered = [question for _raw, question in _bank(default, 5)]
+    assert offered[-1] == "What strengths have helped you get through this?"
+    assert not any("you notice" in q for q in offered)
+    # One wording for "talked/had a chat"; a request ends with a full stop.
+    assert _person_facing("Would you mind if we talked/had a chat?") == "Would you mind if we had a chat?"
+    assert _person_facing("Tell me a bit about what's happening?") == "Tell me a bit about what's happening."
+    # Follow-ups that need the question before them are never offered on their own.
+    explore = [question for _raw, question in _bank(default, 3)]
+    assert not any("for that to happen" in q or "next number" in q for q in explore)
+    assert all("/" not in q for stage in (1, 2, 3, 4, 5) for _raw, q in _bank(default, stage))
 
 
 def test_exemplary_conversation_gets_few_suggestions(rubric):
@@ -439,6 +534,28 @@ def test_terminal_report_never_parses_user_text_as_markup(rubric):
     assert "\x1b" not in text and "\x07" not in text
 
 
+def test_text_for_people_counts_turns_from_one(rubric):
+    """The JSON keeps the index from 0 (contract); everything a person reads counts from 1, as the
+    exported records do, and says "turn N"."""
+    t = trap_laden()
+    a = assess(t, rubric)
+    assert [f.turn for f in a.traps][:2] == [1, 3]  # JSON: index in the transcript, from 0
+    text = _render(a, rubric, width=80)
+    assert "(turn 2)" in text and "(turn 4)" in text  # the same replies, counted from 1
+    assert not re.search(r"\bturn 0\b", text) and not re.search(r"\bTurn \d", text)
+    assert "Instead of the power trap at turn 4." in " ".join(s.why for s in a.suggestions)
+    example = next(s for s in a.stages if s.example_turn is not None)
+    assert f"(turn {example.example_turn + 1})" in text
+
+
+def test_terminal_report_explains_each_kind_of_trap_once(rubric):
+    t = closed_run()  # two question-and-answer traps
+    text = _render(assess(t, rubric), rubric, width=80)
+    assert text.count("why question_answer harms") == 1
+    assert "Why it matters and what to try: as at turn 8." in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
 def test_summary_then_goodbye_still_closes_with_stage_5(rubric):
     t = exemplary()
     t.turns += [W("Thank you, Glenys. I'll see you on Tuesday.", c("other")), P("Ta-ra.")]
@@ -476,3 +593,78 @@ def test_any_conversation_gives_a_consistent_assessment(turns, name):
     assert len(a.suggestions) <= 5
     json.dumps(assessment_json(a))
     _render(a, rubric, width=60)
+
+
+# --- every suggestion on the shipped scenarios reads as something to say -----------------------
+
+# A topic ending in one of these is a fragment: "your own", "your left", "your social".
+_DANGLING = {"own", "the", "this", "that", "a", "my", "your", "and", "of", "is", "it", "he", "she", "one", "left",
+             "right", "social", "late", "old", "little", "new", "best"}
+
+
+def _problems(question: str) -> list[str]:
+    """Why a suggested question would not do as something a trainee says to the person."""
+    problems = []
+    if re.search(r"\.\.\.|…|[{}/]", question.replace(SLOT, "")):
+        problems.append("an unfilled gap, placeholder or slash")
+    if not question[:1].isupper() or not question.endswith(("?", ".")):
+        problems.append("not a sentence")
+    if re.search(r"[.?!] [a-z]", question):
+        problems.append("a sentence starting in lower case")
+    if re.search(r"\b(\w+) \1\b", question, re.IGNORECASE):
+        problems.append("a doubled word")
+    for topic in re.findall(r"You mentioned ([^.?]+)[.?]", question):
+        last = topic.split()[-1]
+        if last.endswith(("'s", "'")) or last.lower() in _DANGLING:
+            problems.append(f"a dangling topic {topic!r}")
+    if re.search(r"\byou notice\b", question) and re.search(r"strength|skill|motivator", question):
+        problems.append("a prompt for the worker, not the person")
+    if len(question.split()) > 40:
+        problems.append("too long to say")
+    return problems
+
+
+def _paths(scenario) -> dict[str, list[str]]:
+    model = list(scenario.model_path)
+    closed = [f"Do you like {cue}?" if i % 2 else f"Is {cue} important to you?"
+              for i, item in enumerate([*scenario.what_matters, *scenario.strengths]) for cue in item.cues[:2]]
+    closed += ["Are you feeling all right today?", "Did you sleep well last night?",
+               "Is anyone helping you at the moment?", "Do you live here on your own?"]
+    traps = ["Given how tired you are, I think you should stop worrying and rest.",
+             "I've decided you'll be moving into a care home; it's for the best.",
+             "I see where you're coming from, but you really need more help than you think."]
+    return {"model": model, "model without its close": model[:-1], "model opening": model[:3],
+            "model then traps": model[:4] + traps, "closed questions": closed}
+
+
+def test_suggestions_on_every_shipped_scenario_read_well():
+    from conversation_coach.paths import shipped_dir
+    from conversation_coach.rubric.load import load_rubric
+    from conversation_coach.scenario.engine import Conversation
+    from conversation_coach.scenario.load import load_scenario_file
+
+    default = load_rubric()
+    files = sorted(shipped_dir("scenarios").glob("*.yaml"))
+    assert len(files) >= 8
+    bad: list[str] = []
+    checked = 0
+    for file in files:
+        scenario = load_scenario_file(file)
+        for label, replies in _paths(scenario).items():
+            conv = Conversation(scenario, default, save_path=None)
+            for reply in replies:
+                if conv.finished:
+                    break
+                conv.respond(reply)
+            turns = conv.transcript.turns
+            for s in conv.assessment().suggestions:
+                checked += 1
+                problems = _problems(s.question)
+                for n in map(int, re.findall(r"\bturn (\d+)", s.why)):
+                    # Counted from 1: turn N is the worker's reply at index N - 1.
+                    if not (1 <= n <= len(turns) and turns[n - 1].speaker == "worker"):
+                        problems.append(f"turn {n} is not a worker's reply")
+                if problems:
+                    bad.append(f"{file.stem} [{label}]: {s.question!r}: {', '.join(problems)}")
+    assert checked >= 80
+    assert not bad, "\n".join(bad)

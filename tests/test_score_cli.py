@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -123,7 +124,7 @@ def test_several_files_progress_table_and_csv(rubric_path, good_file, trap_file,
     assert "Scoring" in err and "3/3" in err  # the progress bar, on stderr
     error_lines = [line for line in err.splitlines() if "nope.json" in line]
     assert len(error_lines) == 1 and "cannot read" in error_lines[0]
-    assert "good.json" in out and "traps.json" in out and "could not be read" in out  # ...the others still scored
+    assert "good.json" in out and "traps.json" in out and "unreadable" in out  # ...the others still scored
     with out_csv.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["file"] for r in rows] == ["good.json", "nope.json", "traps.json"]
@@ -133,6 +134,50 @@ def test_several_files_progress_table_and_csv(rubric_path, good_file, trap_file,
     assert bad["score"] == "" and "cannot read" in bad["error"]
     assert oct(out_csv.stat().st_mode & 0o777) == "0o600"
     assert not [p for p in out_csv.parent.iterdir() if p.name != "scores.csv"]  # no temp file left
+
+
+def test_batch_table_keeps_long_file_names_on_one_line(rubric_path, good_file, trap_file, tmp_path, capsys,
+                                                      monkeypatch):
+    deep = tmp_path / "visits" / "north-wales" / "autumn-2026" / "supervision-group-b"
+    deep.mkdir(parents=True)
+    long_name = deep / "a-rather-long-transcript-name-from-the-import.json"
+    long_name.write_bytes(trap_file.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["score", "--rubric", str(rubric_path), str(good_file), str(deep / "missing.json"),
+                 str(long_name)]) == 1
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    cells = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│")]
+    files = [cell for cell in cells if cell]
+    # One line per file: nothing folds inside the File column.
+    assert len(files) == 3, out
+    # Shown relative to the current directory, which is shorter than the absolute path given...
+    assert files[0] == "good.json"
+    # ...and cut from the left, whole directories at a time, when it still does not fit.
+    assert files[1].startswith("…/") and files[1].endswith("/missing.json")
+    assert files[2].startswith("…") and files[2].endswith("-from-the-import.json")
+
+
+def test_fit_path_keeps_the_file_name():
+    from conversation_coach.commands.scoring import fit_path
+
+    assert fit_path("a/b.json", 20) == "a/b.json"
+    assert fit_path("one/two/three/home-after-fall.json", 26) == "…/home-after-fall.json"
+    assert fit_path("one/two/three/home-after-fall.json", 30) == "…/three/home-after-fall.json"
+    long = fit_path("x/" + "n" * 50 + ".json", 20)
+    assert len(long) == 20 and long.startswith("…") and long.endswith(".json")
+
+
+def test_records_and_suggestions_count_turns_alike(rubric_path, trap_file, tmp_path, capsys):
+    """The Markdown record numbers turns from 1; the suggestions' "why" must point at the same turns."""
+    out = tmp_path / "record.md"
+    assert main(["export", str(trap_file), "--format", "md", "--rubric", str(rubric_path), "-o", str(out)]) == 0
+    record = out.read_text(encoding="utf-8")
+    headed = re.findall(r"^### \d+\. power trap.*\(turn (\d+)\)", record, re.MULTILINE)
+    pointed = re.findall(r"Instead of the power trap at turn (\d+)", record)
+    assert headed == ["2"] and pointed == ["2"]
+    assert re.search(r"^2\. \*\*Worker:\*\* I think you should", record, re.MULTILINE)
 
 
 def test_several_files_json_lines(rubric_path, good_file, trap_file, capsys):

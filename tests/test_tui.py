@@ -529,3 +529,213 @@ def test_no_command_opens_the_app_on_the_picker(monkeypatch):
     assert main([]) == 0
     (app,) = opened
     assert app.scenario_id is None and not app.assessment_mode and app.resume_path is None
+
+
+# ----- from the app to the review, progress and the outcome record ------------------------------
+async def finish_a_visit(pilot, replies=("Can you tell me a bit about what's been happening with the yard?",)):
+    """Pick the test scenario, say the replies, /end; returns the summary screen."""
+    await pick_test_scenario(pilot)
+    for reply in replies:
+        await say(pilot, reply)
+    await say(pilot, "/end")
+    assert isinstance(pilot.app.screen, SummaryScreen)
+    return pilot.app.screen
+
+
+async def run_palette_command(pilot, title: str) -> None:
+    """Open the command palette, type the command's title and press Enter: what a user does."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*title)
+    await pilot.pause(0.3)  # the palette searches in the background
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+@pilot_test
+async def test_review_a_transcript_from_the_palette(user_scenario, rubric):
+    from textual.widgets import DataTable, OptionList
+
+    from conversation_coach.tui.review import ReviewPickerScreen, ReviewScreen
+
+    saved = _crashed_conversation(rubric)  # a saved practice transcript with two replies
+    app = CoachApp(rubric=rubric, offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await run_palette_command(pilot, "Review a transcript")
+        chooser = app.screen
+        assert isinstance(chooser, ReviewPickerScreen)
+        assert chooser.paths == [saved]
+        assert chooser.query_one("#picker-list", OptionList).option_count == 1
+        # The review picker's list is not squeezed by the scenario picker's styles.
+        assert chooser.query_one("#picker-list").region.width >= SIZE[0] - 2
+        await pilot.press("enter")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen) and review.path == saved
+        assert review.query_one("#review-turns", DataTable).row_count == 5
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+
+
+@pilot_test
+async def test_review_this_conversation_from_the_summary(user_scenario, rubric):
+    from textual.widgets import DataTable
+
+    from conversation_coach.tui.review import ReviewScreen
+
+    app = CoachApp(rubric=rubric, offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        summary = await finish_a_visit(pilot, ["I think you should move somewhere without steps."])
+        path = summary.path
+        in_footer = {key for key, active in app.active_bindings.items() if active.binding.show and active.enabled}
+        assert {"v", "w"} <= in_footer
+        await pilot.press("v")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.transcript is summary.transcript and review.path == path
+        turns = review.query_one("#review-turns", DataTable)
+        assert turns.row_count == len(summary.transcript.turns)
+        assert "expert" in " ".join(str(cell) for cell in turns.get_row_at(1)).lower()
+        review.apply(1, main="advice", stage=None, traps=["expert"], comment="told him what to do")
+        saved = json.loads(path.read_text())
+        assert saved["turns"][1]["review"]["comment"] == "told him what to do"
+        assert saved["turns"][1]["coding"]["traps"]  # the coder's layer is still there
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is summary
+        titles = [c.title for c in app.get_system_commands(summary)]
+        assert "Review this conversation" in titles and "Record the outcome" in titles
+        await run_palette_command(pilot, "Review this conversation")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+@pilot_test
+async def test_f3_opens_progress_with_the_finished_session(user_scenario, rubric):
+    from textual.widgets import DataTable
+
+    from conversation_coach.tui.progress import ProgressScreen
+
+    app = CoachApp(rubric=rubric, offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        in_footer = {key for key, active in app.active_bindings.items() if active.binding.show and active.enabled}
+        assert "f3" in in_footer  # shown on the picker
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, ProgressScreen)
+        assert app.screen.query_one("#progress-sessions", DataTable).row_count == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        summary = await finish_a_visit(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        progress = app.screen
+        assert isinstance(progress, ProgressScreen)
+        table = progress.query_one("#progress-sessions", DataTable)
+        assert table.row_count == 1
+        assert str(summary.assessment.score) in [str(cell) for cell in table.get_row_at(0)]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is summary
+        await pilot.press("b")
+        await pilot.pause()
+        await run_palette_command(pilot, "Your progress")
+        assert isinstance(app.screen, ProgressScreen)
+
+
+@pilot_test
+async def test_no_progress_drills_or_review_for_a_candidate(user_scenario, rubric):
+    app = CoachApp(SCENARIO_ID, assessment=True, candidate="cand-9", rubric=rubric)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.screen is screen
+        titles = {c.title for c in app.get_system_commands(screen)}
+        assert not titles & {"Your progress", "Review a transcript", "Drill: rewrite the traps",
+                             "Quiz: personal outcomes"}
+
+
+@pilot_test
+async def test_a_store_problem_is_shown_literally_and_the_summary_still_opens(user_scenario, rubric, coach_home):
+    damaged = coach_home / "progress.sqlite3"
+    damaged.write_bytes(b"[bold]not a database[/] " * 40)
+    before = damaged.read_bytes()
+    app = CoachApp(rubric=rubric, offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        summary = await finish_a_visit(pilot)
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 1
+        assert not warnings[0].markup
+        assert "could not be added to the progress log" in warnings[0].message
+        assert str(summary.path) in warnings[0].message  # where the transcript is, all the same
+    assert damaged.read_bytes() == before  # reported, never replaced
+
+
+# ----- the summary's last step: record the outcome ------------------------------------------------
+OWN_WORDS_VISIT = [
+    "Can you tell me a bit about what's been happening with the yard?",
+    "What is it about the birds that matters so much?",
+]
+
+
+async def record(pilot, text: str) -> str:
+    summary = pilot.app.screen
+    await pilot.press("w")  # focuses the record box
+    box = summary.query_one("#outcome-record")
+    assert pilot.app.focused is box
+    box.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+    return screen_text(summary.query_one("#outcome-verdict"))
+
+
+@pilot_test
+async def test_summary_asks_for_the_outcome_judges_it_and_saves_it(user_scenario, rubric):
+    app = CoachApp(rubric=rubric, offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        summary = await finish_a_visit(pilot, OWN_WORDS_VISIT)
+        path = summary.path
+        said = " ".join(t.text for t in summary.transcript.turns if t.speaker == "person")
+        assert "birds" in said  # the person spoke of the birds: the record can use his words
+        label = screen_text(summary.query_one("#outcome-label"))
+        assert "Record what matters to Idris as you would write it in their record" in label
+        assert not summary.query_one("#outcome-verdict").display  # nothing judged yet
+
+        verdict = await record(pilot, "Carers to come in every morning")
+        assert "not yet a personal outcome" in verdict
+        assert "resource or service" in verdict
+        assert json.loads(path.read_text())["outcome_record"] == "Carers to come in every morning"
+
+        verdict = await record(pilot, "To keep seeing to the birds in the yard every morning myself")
+        assert "That reads as a personal outcome." in verdict
+        assert "own words" in verdict and "birds" in verdict
+        saved = json.loads(path.read_text())
+        assert saved["outcome_record"] == "To keep seeing to the birds in the yard every morning myself"
+        assert saved["finished"] is True and len(saved["turns"]) == len(summary.transcript.turns)
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        assert "Kept with the transcript" in verdict
+
+        await pilot.press("escape")  # out of the box: the summary's keys work again
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+
+
+@pilot_test
+async def test_outcome_record_is_shown_literally_and_empty_is_not_judged(user_scenario, rubric):
+    app = CoachApp(rubric=rubric, offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        summary = await finish_a_visit(pilot)
+        await record(pilot, "   ")
+        assert not summary.query_one("#outcome-verdict").display
+        assert json.loads(summary.path.read_text()).get("outcome_record") is None
+        verdict = await record(pilot, INJECTION)
+        assert app.is_running and app.screen is summary
+        assert json.loads(summary.path.read_text())["outcome_record"] == INJECTION
+        assert verdict.startswith("That ")  # judged like any other record
+        assert summary.query_one("#outcome-record").value == INJECTION

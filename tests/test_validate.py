@@ -71,6 +71,10 @@ def _cases():
         ("bad-move", GOOD.replace("moves: [open_question, simple_reflection, complex_reflection]\n",
                                   "moves: [open_question, reflecting]\n", 1),
          _line_of(GOOD, "moves: [open_question, simple_reflection, complex_reflection]\n"), "moves"),
+        ("function-word-cue", GOOD.replace("cues: [Wednesday, choir,", "cues: [can, choir,", 1),
+         _line_of(GOOD, "cues: [Wednesday, choir,"), "'can' is a common function word"),
+        ("closings-typo", GOOD.replace("closings:\n  warm:", "closings:\n  wram:", 1),
+         _line_of(GOOD, "closings:\n  warm:") + 1, "did you mean 'warm'"),
     ]
 
 

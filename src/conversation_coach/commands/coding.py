@@ -40,13 +40,13 @@ def _warn(message: str) -> None:
 
 
 def run_code(args: argparse.Namespace) -> int:
+    from conversation_coach.rubric.cache import load_rubric_cached
     from conversation_coach.rubric.coder import code_turns
-    from conversation_coach.rubric.load import load_rubric
     from conversation_coach.transcript.io import TranscriptError, load_transcript
     from conversation_coach.yamlload import LoadError
 
     try:
-        rubric = load_rubric(args.rubric)
+        rubric = load_rubric_cached(args.rubric)
     except LoadError as exc:
         for problem in exc.problems:
             _warn(f"conversation-coach code: rubric: {problem}")

@@ -99,7 +99,7 @@ def _drill(args: argparse.Namespace) -> int:
     if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
         from conversation_coach.tui.app import run_app
 
-        return int(run_app(start="drill", rubric_path=args.rubric) or 0)
+        return int(run_app(start="drill", rubric_path=args.rubric, count=args.count) or 0)
     from conversation_coach.drills.traps import run_plain_drill
 
     return run_plain_drill(rubric_path=args.rubric, count=args.count)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 TRAP_COLUMNS = ("expert", "power", "problem_solving", "question_answer", "yes_but", "labelling", "confrontational")
@@ -122,7 +123,7 @@ def _score_many(args: argparse.Namespace, rubric) -> int:
     ) as progress:
         task = progress.add_task("score", total=len(args.transcripts), current="")
         for path in args.transcripts:
-            progress.update(task, current=clean_for_display(path, keep_newlines=False)[-40:])
+            progress.update(task, current=fit_path(display_path(path), 40))
             assessment, error = _load_and_assess(path, rubric)
             if error:
                 failed += 1
@@ -137,7 +138,8 @@ def _score_many(args: argparse.Namespace, rubric) -> int:
         progress.update(task, current="")
 
     if not args.json:
-        Console(highlight=False).print(_table(rows))
+        console = Console(highlight=False)
+        console.print(_table(rows, console.width))
     if args.csv:
         try:
             _write_csv(args.csv, rows)
@@ -147,22 +149,57 @@ def _score_many(args: argparse.Namespace, rubric) -> int:
     return 1 if failed else 0
 
 
-def _table(rows: list[dict]):
+# Width the other columns of the batch table take at most, borders and padding included.
+OTHER_COLUMNS_WIDTH = 50
+MIN_FILE_WIDTH = 12
+
+
+def display_path(path: str) -> str:
+    """The path as the user would like to read it: relative to the current directory when that is
+    shorter, control characters made visible."""
+    from conversation_coach.textsafe import clean_for_display
+
+    shown = path
+    if path != "-":
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            relative = path
+        if len(relative) < len(path):
+            shown = relative
+    return clean_for_display(shown, keep_newlines=False)
+
+
+def fit_path(shown: str, width: int) -> str:
+    """Shortened from the left, whole directories at a time, so the file name stays readable:
+    "…/testing/home-after-fall.json"."""
+    if len(shown) <= width:
+        return shown
+    parts = shown.replace(os.sep, "/").split("/")
+    tail = parts[-1]
+    for part in reversed(parts[:-1]):
+        if len(part) + 1 + len(tail) + 2 > width:
+            break
+        tail = f"{part}/{tail}"
+    fitted = "…/" + tail
+    return fitted if len(fitted) <= width else "…" + shown[-(width - 1):]
+
+
+def _table(rows: list[dict], width: int = 80):
     from rich.table import Table
     from rich.text import Text
 
-    from conversation_coach.textsafe import clean_for_display
-
+    file_width = max(MIN_FILE_WIDTH, width - OTHER_COLUMNS_WIDTH)
     table = Table(title=Text("Scores"), title_justify="left")
-    table.add_column("File", overflow="fold")
-    table.add_column("Score", justify="right")
-    table.add_column("Stages reached")
-    table.add_column("Traps", justify="right")
-    table.add_column("Trap counts", overflow="fold")
+    table.add_column("File", no_wrap=True, overflow="ellipsis")
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Stages", no_wrap=True)
+    table.add_column("Traps", justify="right", no_wrap=True)
+    table.add_column("Which traps", overflow="fold", min_width=8)
     for row in rows:
-        name = Text(clean_for_display(row["file"], keep_newlines=False))
+        name = Text(fit_path(display_path(row["file"]), file_width))
         if row["error"]:
-            table.add_row(name, Text("–"), Text("could not be read", style="red"), Text(""), Text(""))
+            table.add_row(name, Text("–"), Text("unreadable", style="red"), Text(""), Text(""))
             continue
         counts = ", ".join(f"{trap.replace('_', ' ')} {row[trap]}" for trap in TRAP_COLUMNS if row[trap])
         table.add_row(

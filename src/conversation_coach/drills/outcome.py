@@ -113,7 +113,7 @@ def _leftover_words(text: str, *patterns: re.Pattern[str]) -> list[str]:
             "wants", "need", "needs", "needed", "have", "has", "get", "some", "more", "be", "is", "am", "are",
             "for", "of", "with", "and", "me", "him", "them", "us", "like", "would", "d", "please", "new", "it",
             "on", "in", "at", "can", "could", "will", "mum", "dad", "mrs", "mr", "ms", "jones", "again", "also",
-            "from", "by", "into", "once", "twice", "times", "day", "week", "month", "a", "days", "weekly",
+            "from", "by", "into", "once", "twice", "times", "day", "week", "month", "days", "weekly",
             "daily", "every", "three", "two", "one", "start", "starting", "going", "go"}
     return [w for w in words if w not in stop and len(w) > 2]
 

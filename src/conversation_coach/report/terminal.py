@@ -22,8 +22,8 @@ BAND_STYLE = {"good": "green", "fair": "yellow", "below fair": "red", "n/a": "di
 QUOTE_MAX = 200
 EXAMPLE_MAX = 140
 METRICS_FOOTNOTE = (
-    "Bands: MITI 4.2.1 for reflections to questions and complex reflections (summaries count as "
-    "complex); MITI 3.1.1 for open questions; talk share is this tool's guidance."
+    "Bands from MITI 4.2.1 (summaries count as complex reflections); open questions from "
+    "MITI 3.1.1; talk share is this tool's guidance."
 )
 
 
@@ -55,20 +55,37 @@ def _score_section(assessment: Assessment) -> RenderableType:
     return Group(headline, parts)
 
 
+def _replies(n: int) -> str:
+    return f"{n} reply" if n == 1 else f"{n} replies"
+
+
+def _order(sequence: list[int], limit: int = 24) -> str:
+    """The stages in the order the replies went, repeats run together: "1 2 3 2 5"."""
+    runs = [stage for i, stage in enumerate(sequence) if i == 0 or sequence[i - 1] != stage]
+    shown = " ".join(map(str, runs[:limit]))
+    return shown + (" …" if len(runs) > limit else "")
+
+
 def _stages_section(assessment: Assessment) -> RenderableType:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
-    table.add_column("Stage", max_width=24, ratio=1)
-    table.add_column("", no_wrap=True)
-    table.add_column("Times", justify="right", no_wrap=True)
-    table.add_column("Best example", overflow="fold", ratio=3)
+    """One entry per stage: a mark, the stage, how often, and the best example on the line below."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     for cover in assessment.stages:
-        mark = Text("✓ reached", style="green") if cover.reached else Text("✗ missed", style="red")
-        if cover.stage == 4 and not cover.reached:
-            mark = Text("– not used", style="dim")
-        example = Text(f"“{_clean(cover.example, EXAMPLE_MAX)}”", style="italic") if cover.example else Text("")
-        if cover.example_turn is not None:
-            example.append(f"  (turn {cover.example_turn})", style="dim")
-        table.add_row(Text(f"{cover.stage} {_clean(cover.name)}"), mark, Text(str(cover.count)), example)
+        if cover.reached:
+            mark, note = Text("✓", style="green"), Text(f"  {_replies(cover.count)}", style="dim")
+        elif cover.stage == 4:  # "if appropriate" in the seed: neither required nor rewarded
+            mark, note = Text("–", style="dim"), Text("  not used", style="dim")
+        else:
+            mark, note = Text("✗", style="red"), Text("  missed", style="red")
+        body = Text(f"{cover.stage} {_clean(cover.name)}", style="bold" if cover.reached else "")
+        body.append_text(note)
+        if cover.example:
+            body.append("\n")
+            body.append(f"“{_clean(cover.example, EXAMPLE_MAX)}”", style="italic")
+            if cover.example_turn is not None:
+                body.append(f" (turn {cover.example_turn + 1})", style="dim")
+        grid.add_row(mark, body)
     flow = assessment.stage_flow
     flow_line = Text("Flow: ", style="bold")
     flow_line.append("opened with stage 1" if flow.opened_with_stage_1 else "did not open with stage 1",
@@ -76,33 +93,43 @@ def _stages_section(assessment: Assessment) -> RenderableType:
     flow_line.append("; ")
     flow_line.append("closed with a stage 5 summary" if flow.closed_with_stage_5 else "no closing summary (stage 5)",
                      style="green" if flow.closed_with_stage_5 else "red")
+    lines: list[RenderableType] = [_heading("Stages"), grid, flow_line]
     if flow.sequence:
-        flow_line.append("   stages in order: " + " ".join(map(str, flow.sequence)), style="dim")
-    return Group(_heading("Stages"), table, flow_line)
+        lines.append(Text(f"Order of stages: {_order(flow.sequence)}", style="dim"))
+    return Group(*lines)
 
 
 def _traps_section(assessment: Assessment, rubric: Rubric) -> RenderableType:
+    """Each trap with the words that fell into it; why it matters and what to try are given the first
+    time a kind of trap appears, and pointed back to after that."""
     if not assessment.traps:
         return Group(_heading("Traps"), Text("No traps fallen into.", style="green"))
     lines: list[RenderableType] = [_heading(f"Traps ({len(assessment.traps)})")]
+    explained: dict[str, int] = {}
     for finding in assessment.traps:
         name = finding.name or (rubric.traps[finding.trap].name if finding.trap in rubric.traps else finding.trap)
-        head = Text.assemble((f"Turn {finding.turn}  ", "dim"), (_clean(name), "bold red"))
+        turn = finding.turn + 1  # counted from 1, as in the exported records
+        head = Text.assemble((_clean(name), "bold red"))
         if finding.meaning:
             head.append(f" – {_clean(finding.meaning)}", style="dim")
+        head.append(f"  (turn {turn})", style="dim")
         lines.append(head)
         body = Text()
         if finding.evidence:
             body.append("You said: ", style="bold")
             body.append(f"“{_clean(finding.evidence, QUOTE_MAX)}”", style="italic")
             body.append("\n")
-        if finding.why:
-            body.append("Why it matters: ", style="bold")
-            body.append(_clean(finding.why))
-            body.append("\n")
-        if finding.rewrite:
-            body.append("Try instead: ", style="bold green")
-            body.append(_clean(finding.rewrite))
+        if finding.trap in explained:
+            body.append(f"Why it matters and what to try: as at turn {explained[finding.trap]}.", style="dim")
+        else:
+            explained[finding.trap] = turn
+            if finding.why:
+                body.append("Why it matters: ", style="bold")
+                body.append(_clean(finding.why))
+                body.append("\n")
+            if finding.rewrite:
+                body.append("Try instead: ", style="bold green")
+                body.append(_clean(finding.rewrite))
         body.rstrip()
         lines.append(Padding(body, (0, 0, 0, 2)))
     return Group(*lines)
@@ -117,15 +144,15 @@ def _threshold(text: str) -> str:
 def _metrics_section(assessment: Assessment) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
     table.add_column("Listening habit", no_wrap=True)
-    table.add_column("Yours", overflow="fold", min_width=12)
+    table.add_column("Yours", overflow="fold", min_width=20)
     table.add_column("Band", no_wrap=True)
-    table.add_column("Fair / good", max_width=14)
+    table.add_column("Fair/good", no_wrap=True)
     for metric in assessment.metrics.values():
         table.add_row(
             Text(_clean(metric.name)),
             Text(_clean(metric.display)),
             Text(metric.band, style=BAND_STYLE.get(metric.band, "")),
-            Text(f"{_threshold(metric.fair)} / {_threshold(metric.good)}" if metric.fair or metric.good else ""),
+            Text(f"{_threshold(metric.fair)}/{_threshold(metric.good)}" if metric.fair or metric.good else ""),
         )
     return Group(_heading("Listening (MITI-style)"), table, Text(METRICS_FOOTNOTE, style="dim"))
 
@@ -169,10 +196,11 @@ def _suggestions_section(assessment: Assessment) -> RenderableType:
     grid.add_column(overflow="fold")
     for n, suggestion in enumerate(assessment.suggestions, 1):
         body = Text(f"“{_clean(suggestion.question)}”")
-        if suggestion.stage:
-            body.append(f"  (stage {suggestion.stage})", style="dim")
-        if suggestion.why:
-            body.append(f"\n{_clean(suggestion.why)}", style="dim")
+        why = _clean(suggestion.why)
+        if suggestion.stage and f"stage {suggestion.stage}" not in why.lower():
+            why = f"Stage {suggestion.stage}: {why[:1].lower()}{why[1:]}" if why else f"Stage {suggestion.stage}."
+        if why:
+            body.append(f"\n{why}", style="dim")
         grid.add_row(Text(f"{n}.", style="bold"), body)
     return Group(_heading("Try next time"), grid)
 

@@ -33,9 +33,13 @@ _WORKER_FIRST_PERSON = re.compile(
     r"^(?:i|i'm|i've|i'll|i'd|we'll|we've|we're|let me|let's)\b(?! (?:hear|guess|wonder|imagine|sense|get the sense|"
     r"can see|see|notice|noticed|understand|get that|suppose|think you|suspect))")
 _SO_PREAMBLE = re.compile(r"^(?:[\w'-]+[,.]? ){0,3}?so\b(?! (?:much|many|far|long|that)\b)")
+_QUESTION_CLAUSE = re.compile(  # a clause that asks: "what did he say", "does he sleep", "how often"
+    r"(?:what|how|why|when|where|who|which)(?:'s|'d| (?:do|does|did|is|are|was|were|have|has|had|can|could|will|would|"
+    r"should|often|much|many|long|about|else)\b)|(?:do|does|did|is|are|was|were|have|has|can|could|will|would) "
+    r"(?:you|he|she|they|it|we|i|there)\b")
 _CLAUSE_BREAK = re.compile(r",|;|:|\band\b|\bbut\b")
 
-QUESTION_KINDS = ("open", "closed", "declarative_q")
+QUESTION_KINDS = ("open", "closed")
 # How a sentence kind becomes a move.
 _KIND_MOVE = {
     "open": "open_question",
@@ -76,7 +80,7 @@ def _normalise(text: str) -> tuple[str, bool]:
 
 
 def _previous_person_turn(history: Sequence[Turn]) -> str | None:
-    """What the person said just before: their last turn, plus the one before when it was short."""
+    """What the person said just before: their last turn, with earlier ones while it is short ("Yeah.")."""
     said: list[str] = []
     for turn in reversed(history[-6:]):
         if turn.speaker != "person":
@@ -88,8 +92,7 @@ def _previous_person_turn(history: Sequence[Turn]) -> str | None:
 
 
 def _structural_rule(rubric: Rubric, check: str) -> Rule | None:
-    compiled = rubric.__pydantic_private__.get("_compiled") if rubric.__pydantic_private__ else None
-    return (compiled or compiled_rubric(rubric)).structural.get(check)
+    return compiled_rubric(rubric).structural.get(check)
 
 
 # Signals read only for some decisions (stage, summary, complexity): their rules run when needed.
@@ -205,8 +208,10 @@ def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
     closed_start = "signal:closed_start" in sig
     specific = "signal:specific_info" in sig
     invite = "signal:open_invite" in sig
-    if "signal:suggestion" in sig:
+    if "signal:suggestion" in sig and "signal:open_invite" not in sig:
         return _Reading("advice", sig)
+    if "signal:filler" in sig:
+        return _Reading("other", sig)  # "Yeah?" "Right?" keep the person talking; they ask nothing
     if open_start and len(words_of(s.body)) < 2 and not s.body.startswith(("why", "how")):
         open_start = False  # a bare "What?" asks to hear it again
     interrogative = (s.question_mark and not tagged) or open_start or closed_start or invite
@@ -236,6 +241,8 @@ def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
     if len(words) >= 7 and not _WORKER_FIRST_PERSON.match(s.body) and (
             ctx.previous is None or not _YOU.search(s.body) or len(words) > 25):
         return _Reading("information", sig, weak=True)
+    if len(words) >= 5 and any(t.startswith("trap:") for t in sig):
+        return _Reading("information", sig, weak=True)  # a trap is never small talk: it tells the person something
     return _Reading("other", sig, weak=True)
 
 
@@ -244,7 +251,7 @@ def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
     kinds = {r.kind for r in readings}
     if "signal:summary_marker" in ctx.all_targets:
         return bool(kinds & {"simple", "complex", "affirmation", "other", "information"})
-    if kinds & {"advice", "permission", "open"}:
+    if kinds & {"advice", "permission", "open", "affirmation"}:
         return False
     listening = ("simple", "complex") if ctx.previous is not None else ("simple", "complex", "other", "affirmation")
     if ctx.previous is not None:
@@ -262,20 +269,20 @@ def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
     ctx.need("signal:action")
     if "signal:action" in ctx.all_targets and words >= 14 and clauses >= 2 and you_clauses >= 2:
         return True
-    return words >= 16 and clauses >= 3 and (ctx.previous is None or you_clauses >= 2)
+    return words >= 14 and clauses >= 3 and (ctx.previous is None or you_clauses >= 2)
 
 
 def _rapid_fire(ctx: _Context, readings: list[_Reading]) -> tuple[int, int] | None:
     """Span of a volley of three or more questions in one turn, else None."""
     spans: list[tuple[int, int]] = []
+    marked = any(s.question_mark for s in ctx.prepared.sentences)
     for s, r in zip(ctx.prepared.sentences, readings, strict=True):
-        if r.kind not in QUESTION_KINDS:
-            continue
+        if r.kind not in QUESTION_KINDS or (marked and not s.question_mark):
+            continue  # with question marks typed, a clause without one is a false start, not a question
         parts = [p for p in re.split(r",\s*(?:or\s+)?", s.body) if p.strip()]
-        question_parts = sum(1 for p in parts if re.match(
-            r"(?:what|how|why|when|where|who|which|do|does|did|is|are|was|were|have|has|can|could|will|would)\b", p))
+        question_parts = sum(1 for p in parts if _QUESTION_CLAUSE.match(p))
         short_items = sum(1 for p in parts if len(p.split()) <= 4)
-        if question_parts >= 3 or (len(parts) >= 4 and short_items >= 4 and not s.body.startswith(("would", "could"))):
+        if question_parts >= 3 or (len(parts) >= 4 and short_items >= 4 and not _YOU.search(s.body)):
             return s.start, s.end
         spans.append((s.start, s.end))
     if len(spans) >= 3:
@@ -349,9 +356,7 @@ def _choose_main(ctx: _Context, readings: list[_Reading], summary: bool) -> str:
 def _moves(readings: list[_Reading], summary: bool, main: str) -> list[str]:
     out: list[str] = []
     for r in readings:
-        move = _KIND_MOVE.get(r.kind, "closed_question")
-        if r.kind == "declarative_q":
-            move = "closed_question"
+        move = _KIND_MOVE[r.kind]
         if summary and r.kind in ("simple", "complex"):
             move = "summary"
         if move not in out:

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MOVES = (
-    "open_question",
-    "closed_question",
-    "simple_reflection",
-    "complex_reflection",
-    "summary",
-    "affirmation",
-    "permission",
-    "information",
-    "advice",
-    "other",
-)
-TRAPS = ("expert", "power", "problem_solving", "question_answer", "yes_but", "labelling", "confrontational")
 Move = Literal[
     "open_question",
     "closed_question",
@@ -32,6 +19,8 @@ Move = Literal[
     "other",
 ]
 TrapName = Literal["expert", "power", "problem_solving", "question_answer", "yes_but", "labelling", "confrontational"]
+MOVES: tuple[str, ...] = get_args(Move)
+TRAPS: tuple[str, ...] = get_args(TrapName)
 
 
 class RuleHit(BaseModel):

@@ -151,7 +151,7 @@ def compile_rule(rule: Rule) -> CompiledRule:
 
 
 def _starts_at_word(pattern: str) -> bool:
-    return pattern.startswith(("\\b", "^", "(?<![\\w'])", "(?<="))
+    return pattern.startswith(("\\b", "^", "(?<![\\w'])", "(?<=", "(?<!"))
 
 
 @dataclass

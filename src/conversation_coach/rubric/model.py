@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
 
 from conversation_coach.rubric.coding import MOVES, TRAPS
 from conversation_coach.rubric.safe_pattern import pattern_problem
@@ -90,13 +90,15 @@ class Rule(_Model):
     examples: RuleExamples = Field(default_factory=RuleExamples)
 
     @model_validator(mode="after")
-    def _kind_has_what_it_needs(self) -> Rule:
+    def _kind_has_what_it_needs(self, info: ValidationInfo) -> Rule:
         if self.kind in ("phrase", "fuzzy") and not self.phrases:
             raise ValueError(f"rule '{self.id}': a {self.kind} rule needs 'phrases'")
         if self.kind == "pattern" and not self.patterns:
             raise ValueError(f"rule '{self.id}': a pattern rule needs 'patterns'")
         if self.kind == "structural" and self.check not in STRUCTURAL_CHECKS:
             raise ValueError(f"rule '{self.id}': 'check' must be one of {', '.join(STRUCTURAL_CHECKS)}")
+        if info.context and info.context.get("patterns_checked"):
+            return self  # loaded from the validated-rubric cache (rubric/cache.py): checked when cached
         for field, items in (("patterns", self.patterns), ("exceptions", self.exceptions)):
             for pattern in items:
                 problem = pattern_problem(pattern)

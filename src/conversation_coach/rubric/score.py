@@ -295,6 +295,12 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
+def _and(numbers: Sequence[int]) -> str:
+    """[3] -> "3"; [1, 3, 5] -> "1, 3 and 5"."""
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _plural(n: int, word: str) -> str:
     if n == 1:
         return f"{n} {word}"
@@ -395,12 +401,10 @@ def _score_parts(worker, stages, flow, traps, discovery: ScenarioOutcome | None)
     clean_stages = {c.stage for _, _, c in credited if c.stage is not None}
     reached = [s for s in SCORED_STAGES if s in clean_stages]
     missing = [s for s in SCORED_STAGES if s not in clean_stages]
-    detail = f"reached {len(reached)} of stages 1, 2, 3 and 5"
-    if missing:
-        detail += f"; missed {', '.join(map(str, missing))}"
+    detail = f"missed stage{'s' if len(missing) > 1 else ''} {_and(missing)}" if missing else "reached stages 1, 2, 3 and 5"
     only_in_traps = [s.stage for s in stages if s.reached and s.stage in missing]
     if only_in_traps:
-        detail += f" (stage {', '.join(map(str, only_in_traps))} only in replies with a trap)"
+        detail += f" ({_and(only_in_traps)} only in replies with a trap)"
     add("Stage coverage", len(reached) / len(SCORED_STAGES), W_COVERAGE * scale, detail)
 
     # Flow is credited on replies without a trap: "What's the problem and how can I help?" opens
@@ -413,10 +417,8 @@ def _score_parts(worker, stages, flow, traps, discovery: ScenarioOutcome | None)
         return yes if done else (no + " (that reply fell into a trap)" if shown else no)
 
     flow_detail = "; ".join([
-        flow_words(opened, flow.opened_with_stage_1, "opened with an open, engaging question",
-                   "did not open with stage 1"),
-        flow_words(closed, flow.closed_with_stage_5, "closed with a summary and actions",
-                   "did not close with a stage 5 summary"),
+        flow_words(opened, flow.opened_with_stage_1, "opened with stage 1", "did not open with stage 1"),
+        flow_words(closed, flow.closed_with_stage_5, "closed with stage 5", "did not close with stage 5"),
     ])
     add("Stage flow", (opened + closed) / 2, W_FLOW * scale, flow_detail)
 
@@ -428,27 +430,30 @@ def _score_parts(worker, stages, flow, traps, discovery: ScenarioOutcome | None)
     # Avoiding traps means little in a reply or two: full marks need a few replies.
     trap_volume = min(1.0, len(worker) / ENOUGH)
     if trap_volume < 1:
-        trap_detail += f"; full marks need at least {ENOUGH} replies"
+        trap_detail += f"; full marks need {ENOUGH}+ replies"
     add("Traps avoided", trap_volume * (W_TRAPS - lost) / W_TRAPS, W_TRAPS * scale, trap_detail)
 
-    not_counted = f"; {_plural(discounted, 'reply')} with a trap not counted" if discounted else ""
+    not_counted = f"; not counting {_plural(discounted, 'reply')} with a trap" if discounted else ""
     reflections = sum(counts[m] for m in REFLECTIONS)
     questions = sum(counts[m] for m in QUESTIONS)
     complex_ = counts["complex_reflection"] + counts["summary"]
     rq_fraction = 1.0 if (reflections and not questions) else _ratio_fraction(reflections, questions, RQ_GOOD)
     cr_fraction = _ratio_fraction(complex_, reflections, CR_GOOD / 100)
     volume = min(1.0, reflections / ENOUGH)
-    listen_detail = f"{_plural(reflections, 'reflection')} ({complex_} complex) to {_plural(questions, 'question')}"
+    if reflections or questions:
+        listen_detail = f"{_plural(reflections, 'reflection')} ({complex_} complex) to {_plural(questions, 'question')}"
+    else:
+        listen_detail = "no reflections or questions"
     if reflections < ENOUGH:
-        listen_detail += f"; full marks need at least {ENOUGH} reflections"
+        listen_detail += f"; full marks need {ENOUGH}+ reflections"
     add("Listening", (0.6 * rq_fraction + 0.4 * cr_fraction) * volume, W_LISTENING * scale,
         listen_detail + not_counted)
 
     opens = counts["open_question"]
     open_fraction = _ratio_fraction(opens, questions, OQ_GOOD / 100) * min(1.0, opens / ENOUGH)
-    open_detail = f"{opens} open of {_plural(questions, 'question')}"
+    open_detail = f"{opens} open of {_plural(questions, 'question')}" if questions else "no questions"
     if opens < ENOUGH:
-        open_detail += f"; full marks need at least {ENOUGH} open questions"
+        open_detail += f"; full marks need {ENOUGH}+ open questions"
     add("Open questions", open_fraction, W_OPEN * scale, open_detail + not_counted)
 
     if discovery is not None:

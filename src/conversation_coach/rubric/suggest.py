@@ -224,7 +224,8 @@ def _fill(text: str, name: str | None, topic: str | None) -> str | None:
     needed = set(_PLACEHOLDER.findall(text))
     if ("name" in needed and not name) or ("topic" in needed and not topic):
         return None
-    parts = text.replace("{name}", name or "").split("{topic}")
+    # Split first, so a name that happens to contain "{topic}" is never filled in turn.
+    parts = [part.replace("{name}", name or "") for part in text.split("{topic}")]
     out = parts[0]
     for part in parts[1:]:
         out = _insert_topic(out, topic, part)  # type: ignore[arg-type]
@@ -265,20 +266,25 @@ _SHIFT = {
     "ours": "yours", "ourselves": "yourselves", "we're": "you're", "we've": "you've",
 }
 # "Well, ...", "Oh, ..." are not part of what is reflected back.
+# Words that also start real sentences ("No one asks me", "So I gave up") count only when a comma follows.
 _LEAD_IN = re.compile(
-    r"^(?:(?:well|oh|ah|aye|yes|yeah|no|nah|och|ach|um|erm|er|honestly|look|see|bach|love|dear|sorry|right|so|"
-    r"anyway|okay|ok|alright|mind)\b[,!.]?\s+)+",
+    r"^(?:(?:(?:well|oh|ah|um|erm|er|och|ach|so|and|but)\b[,!.]?|(?:aye|yes|yeah|no|nah|honestly|look|see|bach|"
+    r"love|dear|sorry|right|anyway|okay|ok|alright|mind)\b[,!.])\s+)+",
     re.IGNORECASE)
 # Tags and endearments at the end: ", you know", ", I know, I know", ", bach", ", love".
 _TAIL = re.compile(
-    r"(?:[,;]?\s+(?:you know|I know|you see|like|mind|eh|innit|see|right|yeah|though|then|love|bach|butt|dear|"
+    r"(?:[,;]\s*(?:you know|I know|you see|like|mind|eh|innit|see|right|yeah|though|then|love|bach|butt|dear|"
     r"pet|mate|duck|cariad|hun|boyo|lad|so))+\s*$",
     re.IGNORECASE)
 # Sentences that speak to the worker ("Sit down", "Go on, ask away") are not the person's story.
 _IMPERATIVE = re.compile(r"^(?:go|tell|sit|come|don't|shut|ask|say|look|listen|let|wait|hang|mind|take|put)\b",
                          re.IGNORECASE)
-_SUBORDINATE = re.compile(r"^(?:if|when|because|cos|since|unless|though|although|whether|while|till|until)\b",
-                          re.IGNORECASE)
+# Not statements: a subordinate clause ("If I get in"), or a question typed without its question mark.
+_NOT_A_STATEMENT = re.compile(
+    r"^(?:if|when|because|cos|since|unless|though|although|whether|while|till|until|do|does|did|is|are|was|were|"
+    r"have|has|can|could|would|will|should|shall|am|"
+    r"(?:who|what|why|how|where)\s+(?:do|does|did|is|are|was|were|can|could|would|will|should|have|has|am))\b",
+    re.IGNORECASE)
 # What a person says about what matters to them, their worries and their strengths.
 _TELLING = re.compile(
     r"\b(?:miss|missed|love|loved|want|wanted|worry|worried|worries|scared|afraid|frightened|lonely|proud|enjoy|"
@@ -363,17 +369,16 @@ def person_gist(transcript: Transcript, topic: str | None, max_words: int = 14,
                 continue
             if not _FIRST_PERSON.search(core) or _SECOND_PERSON.search(core):
                 continue
-            # A subordinate clause ("If I get in") is not a statement; three words say little
-            # unless they say what the person feels or does ("I always manage").
+            # Three words say little unless they say what the person feels or does ("I always manage").
             first = words[0].strip(",;:")
             bare = first.lower().removesuffix("'s")
-            if _SUBORDINATE.match(core) or (len(words) == 3 and not _TELLING.search(core)):
+            if _NOT_A_STATEMENT.match(core) or (len(words) == 3 and not _TELLING.search(core)):
                 continue
             if bare.endswith("ed") and bare not in _SHIFT:
                 continue  # "Carried out of this house in a box, I'll be" cannot follow "what I'm hearing is"
             score = _gist_score(core, topic, closing)
             shifted = _shift_pronouns(core)
-            if bare in _SHIFT or bare in _COMMON_OPENERS or first == first.lower():
+            if bare in _SHIFT or bare in _COMMON_OPENERS or bare in _FUNCTION_WORDS or first == first.lower():
                 shifted = shifted[0].lower() + shifted[1:]
             elif first not in names:
                 # A capital we cannot place ("Money's gone", "Cerys rang"): a word written in lower case
@@ -503,7 +508,8 @@ class _Picker:
     def _topic_for(self, raw: str) -> str | None:
         """The next topic not yet aimed at; a stem that ends in "matters" needs one that is not a body part."""
         pool = self.topics_left or self.topics
-        if _GAP.search(raw) and raw[_GAP.search(raw).end():][:1].islower():  # type: ignore[union-attr]
+        gap = _GAP.search(raw)
+        if gap and raw[gap.end():][:1].islower():
             pool = [t for t in pool if t.kind != "body"] or [t for t in self.topics if t.kind != "body"]
         return pool[0] if pool else None
 

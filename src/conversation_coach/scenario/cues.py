@@ -8,7 +8,7 @@ the person open up to a trainee who never asked:
 - a typo is forgiven only in words of 7+ letters, with the same first letter,
   one edit apart (two for 10+ letters), and only when the reply's word is not
   itself a real word a slip away from another one ("stronger" is not a typo of
-  "stranger"; `confusable_words.txt.gz`, derived from SCOWL's British English
+  "stranger"; `confusable_words.txt.gz`, built by tools/make_confusable_words.py from SCOWL's British English
   list, names those words);
 - stems never shrink to a function word ("cans" stays "cans", not "can"), and
   function words ("can", "you", "own") never match by prefix or typo: inside a

@@ -5,8 +5,10 @@ trust and decides what they say. What matters to them (and their strengths)
 surfaces only when the move is one the item allows, trust has reached the item's
 level, and the trainee's words pick up one of its cues (or ask broadly about what
 matters, hopes or a good day). Traps get the trap's own reaction and cost trust;
-when trust falls to the scenario's low mark the person ends the visit. Nothing
-here is random, so the same replies always give the same conversation — which
+when trust falls to the scenario's low mark the person ends the visit (after the
+trap's reaction, so the trainee hears why). The goodbye fits how the visit went:
+the scenario's warm or cool `closings` by the trust at the end, else `closing`.
+Nothing here is random, so the same replies always give the same conversation — which
 recruitment panels rely on. The transcript is saved atomically after every turn.
 """
 

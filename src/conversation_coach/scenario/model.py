@@ -82,7 +82,7 @@ class TrustSettings(_Model):
 class Closings(_Model):
     """Goodbyes that fit how the visit went; `closing` is said when neither applies (or one is missing)."""
 
-    warm: str = Field(default="", description="said when the person ends the visit more open than usual (trust 7 or more)")
+    warm: str = Field(default="", description="said when the visit leaves the person open: trust ends at 7 or more, above where it began")
     cool: str = Field(default="", description="said when the person ends the visit more guarded than they began")
 
 

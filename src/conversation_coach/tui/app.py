@@ -1,8 +1,10 @@
 """The Textual app: picker -> conversation (with a live coach) -> summary; assessment mode without coaching.
 
-The core (scenarios, engine, rubric, scorer) is imported lazily so that the picker
-appears quickly; this module only wires screens to it. `run_app` is the entry point
-for `conversation-coach` with no command and for `play` without `--plain`.
+From the picker (and the command palette) the trainee also reaches their progress (F3),
+the two drills (trap rewrites, the personal-outcomes quiz) and the review of a saved
+transcript. The core (scenarios, engine, rubric, scorer) is imported lazily so that the
+picker appears quickly; this module only wires screens to it. `run_app` is the entry point
+for `conversation-coach` with no command, `play` without `--plain`, and the drills.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from conversation_coach.tui.settings import load_settings, save_setting
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
+STARTS = ("picker", "drill", "quiz")
+# Actions that lead away from a visit into the trainee's own practice: never offered to a candidate.
+PRACTICE_ACTIONS = frozenset({"help", "progress", "review_transcript", "drill", "quiz"})
 
 
 class CoachApp(App[int]):
@@ -31,6 +36,7 @@ class CoachApp(App[int]):
     TITLE = "Conversation coach"
     BINDINGS = [
         Binding("f1", "help", "Help", show=False),
+        Binding("f3", "progress", "Progress", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -47,8 +53,14 @@ class CoachApp(App[int]):
         autosave: bool = True,
         offer_resume: bool = True,
         coach: bool = True,
+        start: str = "picker",
+        drill_count: int = 10,
     ) -> None:
         super().__init__()
+        if start not in STARTS:
+            raise ValueError(f"start must be one of {', '.join(STARTS)}")
+        self.start = start
+        self.drill_count = drill_count
         self.scenario_id = scenario_id
         self.assessment_mode = assessment
         self.candidate = candidate
@@ -115,10 +127,25 @@ class CoachApp(App[int]):
 
     # ----- lifecycle ------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
-        """The picker is the first screen, except in an assessment (the candidate sees only the visit)."""
+        """The picker is the first screen, except in an assessment (the candidate sees only the visit)
+        and when the app was opened for a drill (`drill traps`, `quiz outcomes`): closing it quits."""
         if self.assessment_mode:
             return super().get_default_screen()
+        if self.start == "drill":
+            return self._drill_screen()
+        if self.start == "quiz":
+            return self._quiz_screen()
         return self._picker()
+
+    def _drill_screen(self) -> Screen:
+        from conversation_coach.tui.screens.drill import DrillScreen
+
+        return DrillScreen(self.rubric, count=self.drill_count)
+
+    def _quiz_screen(self) -> Screen:
+        from conversation_coach.tui.screens.quiz import QuizScreen
+
+        return QuizScreen()
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -126,9 +153,9 @@ class CoachApp(App[int]):
             self.resume_conversation(self.resume_path)
         elif self.scenario_id is not None:
             self.start_conversation(self.scenario_id)
-        elif self.offer_resume and not self.assessment_mode:
+        elif self.offer_resume and not self.assessment_mode and self.start == "picker":
             self._offer_resume()
-        if self.scenario_id is None and self.resume_path is None:
+        if self.scenario_id is None and self.resume_path is None and self.start == "picker":
             # After the picker is on screen, so it costs the trainee no waiting.
             self.set_timer(0.5, lambda: self.run_worker(self._warm_up, thread=True, exclusive=True, group="warm-up"))
 
@@ -194,9 +221,14 @@ class CoachApp(App[int]):
         if id(conversation) not in self._recorded and assessment is not None:
             self._recorded.add(id(conversation))
             try:
-                on_finished(transcript, assessment, conversation.path)
+                problem = on_finished(transcript, assessment, conversation.path)
             except Exception as exc:
                 self._report("Could not record this session", exc)
+            else:
+                if problem:  # the store could not take it: the transcript is saved, say so and carry on
+                    from conversation_coach.textsafe import clean_for_display
+
+                    self.notify(clean_for_display(problem), markup=False, severity="warning", timeout=12)
         closing = transcript.turns[-1].text if transcript.turns and transcript.turns[-1].speaker == "person" else None
         scenario = conversation.scenario
         if self.assessment_mode or transcript.mode == "assessment":
@@ -206,7 +238,8 @@ class CoachApp(App[int]):
         elif assessment is not None:
             from conversation_coach.tui.screens.summary import SummaryScreen
 
-            self.switch_screen(SummaryScreen(assessment, scenario=scenario, path=conversation.path, closing=closing))
+            self.switch_screen(SummaryScreen(assessment, scenario=scenario, path=conversation.path, closing=closing,
+                                             transcript=transcript, rubric=self.rubric))
 
     def try_again(self, scenario_id: str) -> None:
         self.start_conversation(scenario_id, replace=True)
@@ -235,9 +268,40 @@ class CoachApp(App[int]):
 
     # ----- actions, palette, themes ---------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "help" and self.assessment_mode:
-            return False  # the cheat-sheet is coaching: not shown to a candidate
+        if action in PRACTICE_ACTIONS and self.assessment_mode:
+            return False  # the cheat-sheet, drills and progress are coaching: not shown to a candidate
         return True
+
+    def _open_once(self, screen_type: type, make: Any, what: str) -> None:
+        """Push a screen made by `make()` unless one of that type is already on top; report failures."""
+        if self.assessment_mode or isinstance(self.screen, screen_type):
+            return
+        try:
+            screen = make()
+        except Exception as exc:
+            self._report(f"Could not open {what}", exc)
+            return
+        self.push_screen(screen)
+
+    def action_progress(self) -> None:
+        from conversation_coach.tui.progress import ProgressScreen
+
+        self._open_once(ProgressScreen, ProgressScreen, "your progress")
+
+    def action_review_transcript(self) -> None:
+        from conversation_coach.tui.review import ReviewPickerScreen
+
+        self._open_once(ReviewPickerScreen, lambda: ReviewPickerScreen(self.rubric), "the review")
+
+    def action_drill(self) -> None:
+        from conversation_coach.tui.screens.drill import DrillScreen
+
+        self._open_once(DrillScreen, self._drill_screen, "the trap-rewrite drill")
+
+    def action_quiz(self) -> None:
+        from conversation_coach.tui.screens.quiz import QuizScreen
+
+        self._open_once(QuizScreen, self._quiz_screen, "the quiz")
 
     def action_help(self) -> None:
         from conversation_coach.tui.screens.help import HelpScreen
@@ -272,6 +336,19 @@ class CoachApp(App[int]):
             yield SystemCommand("Try again", "The same scenario from the start", screen.action_try_again)
             yield SystemCommand("Back to scenarios", "Choose another visit", screen.action_back)
             yield SystemCommand("Open transcript folder", "Show where it was saved", screen.action_open_location)
+            yield SystemCommand("Review this conversation", "Every turn's verdict and its evidence; override, comment (v)",
+                                screen.action_review)
+            yield SystemCommand("Record the outcome", "Write what matters to the person as you would record it (w)",
+                                screen.action_record_outcome)
+        if not self.assessment_mode and not isinstance(screen, ConversationScreen):
+            yield SystemCommand("Your progress", "Sessions, score trend, recurring traps, what next (F3)",
+                                self.action_progress)
+            yield SystemCommand("Drill: rewrite the traps", "Ten trap statements to rewrite, judged by the coder",
+                                self.action_drill)
+            yield SystemCommand("Quiz: personal outcomes", "25 statements: outcome, need, resource or output?",
+                                self.action_quiz)
+            yield SystemCommand("Review a transcript", "Open a saved transcript to review its verdicts",
+                                self.action_review_transcript)
         if not self.assessment_mode:
             yield SystemCommand("Help: stages and traps", "The cheat-sheet (F1)", self.action_help)
         yield SystemCommand("Light or dark", "Switch between the light and dark built-in themes", self.action_toggle_dark)
@@ -328,6 +405,8 @@ def run_app(
     scenario: str | None = None,
     rubric: Path | str | None = None,
     mode: str | None = None,
+    start: str = "picker",
+    count: int = 10,
 ) -> int:
     """Open the app; returns an exit code. Problems found before opening are printed to stderr.
 
@@ -335,7 +414,12 @@ def run_app(
     is a transcript path, or True for the newest unfinished visit with `scenario_id`.
     `coach=False` starts with the coach hidden. `scenario`, `rubric` and `mode="assessment"`
     are accepted as aliases of `scenario_id`, `rubric_path` and `assessment=True`.
+    `start="drill"` (a round of `count` trap rewrites) or `start="quiz"` (the outcomes quiz)
+    opens that exercise instead of the picker; closing it closes the app.
     """
+    if start not in STARTS:
+        print(f"conversation-coach: start must be one of {', '.join(STARTS)}", file=sys.stderr)
+        return 2
     scenario_id = scenario_id or scenario
     rubric_path = rubric_path or rubric
     assessment = assessment or mode == "assessment"
@@ -358,6 +442,18 @@ def run_app(
             from conversation_coach.rubric.load import load_rubric
 
             loaded_rubric = load_rubric(Path(rubric_path))
+        if start == "drill":
+            if loaded_rubric is None:
+                from conversation_coach.rubric.load import load_rubric
+
+                loaded_rubric = load_rubric(None)
+            if not loaded_rubric.drill_bank:
+                print("conversation-coach: this rubric has no drill bank (drill_bank)", file=sys.stderr)
+                return 1
+        if start == "quiz":
+            from conversation_coach.drills.quiz import load_quiz
+
+            load_quiz()  # a damaged quiz file is reported here, before the screen opens
         if scenario_id is not None:
             from conversation_coach.scenario.load import load_scenario
 
@@ -388,6 +484,8 @@ def run_app(
         rubric_path=Path(rubric_path) if rubric_path else None,
         rubric=loaded_rubric,
         coach=coach,
+        start=start,
+        drill_count=max(1, count),
     )
     app.run()
     return int(app.return_code or 0)

@@ -46,6 +46,7 @@ class PickerScreen(Screen):
     BINDINGS = [
         Binding("enter", "start", "Start", priority=True),
         Binding("f1", "app.help", "Help"),
+        Binding("f3", "app.progress", "Progress"),
         Binding("down", "move(1)", "Next", show=False),
         Binding("up", "move(-1)", "Previous", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),

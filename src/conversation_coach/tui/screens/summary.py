@@ -1,4 +1,9 @@
-"""The summary: the assessment laid out to be read in a minute, with the hidden answers now revealed."""
+"""The summary: the assessment laid out to be read in a minute, with the hidden answers now revealed.
+
+Its last step asks the trainee to record what matters to the person as they would in the
+person's record; the outcome checker judges it (and whether it keeps the person's own
+words) and it is saved with the transcript. From here the conversation can also be reviewed.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from conversation_coach.tui.opener import open_folder
 from conversation_coach.tui.text import humanise, line, literal, safe
@@ -141,6 +146,25 @@ def discovery(title: str, found: Any) -> RenderableType:
     return table
 
 
+def first_name(person: str) -> str:
+    return person.split()[0] if person.strip() else "the person"
+
+
+def outcome_verdict(verdict: Any, person: str, saved_to: Path | None, *, saved: bool = True) -> Content:
+    """The checker's verdict on the trainee's record, in sentences; the first says outcome or not."""
+    from conversation_coach.drills.record import feedback_lines
+
+    lines = feedback_lines(verdict, person)
+    rows = [literal(lines[0], "bold")] + [literal(text) for text in lines[1:]]
+    if not saved:
+        rows.append(literal("Not saved: see the message.", "bold"))
+    elif saved_to is not None:
+        rows.append(literal("Kept with the transcript. Edit it and press Enter to judge it again.", "dim"))
+    else:
+        rows.append(literal("Not saved (autosave was off).", "dim"))
+    return _join(rows)
+
+
 def suggestions(assessment: Any) -> RenderableType:
     if not assessment.suggestions:
         return _text("No suggestions this time.")
@@ -162,16 +186,28 @@ class SummaryScreen(Screen):
         Binding("r", "try_again", "Try again"),
         Binding("b", "back", "Scenarios"),
         Binding("o", "open_location", "Open folder"),
+        Binding("v", "review", "Review"),
+        Binding("w", "record_outcome", "Record outcome"),
+        Binding("escape", "leave_record", "Done", show=False),
         Binding("q", "app.quit", "Quit", show=False),
         Binding("f1", "app.help", "Help"),
     ]
 
-    def __init__(self, assessment: Any, *, scenario: Any, path: Path | None, closing: str | None) -> None:
+    def __init__(self, assessment: Any, *, scenario: Any, path: Path | None, closing: str | None,
+                 transcript: Any | None = None, rubric: Any | None = None) -> None:
         super().__init__()
         self.assessment = assessment
         self.scenario = scenario
         self.path = path
         self.closing = closing
+        self.transcript = transcript
+        self.rubric = rubric
+        self.outcome_verdict: Any | None = None
+
+    @property
+    def asks_for_outcome(self) -> bool:
+        """Practice only: an assessment never reaches a summary, and nothing can be judged without a transcript."""
+        return self.transcript is not None and getattr(self.transcript, "mode", "practice") == "practice"
 
     def compose(self) -> ComposeResult:
         a = self.assessment
@@ -191,6 +227,13 @@ class SummaryScreen(Screen):
             ):
                 yield Static(literal(title), markup=False, classes="section-title")
                 yield Static(content, markup=False, id=f"summary-{key}", classes="section")
+        if self.asks_for_outcome:
+            with Vertical(id="summary-record"):
+                ask = f"Record what matters to {first_name(person)} as you would write it in their record"
+                yield Static(line((ask, "bold"), ("  (w, then Enter)", "dim")), markup=False, id="outcome-label")
+                yield Input(safe(self.transcript.outcome_record, keep_newlines=False), placeholder="In their words: what they want to "
+                            "achieve, not the service", id="outcome-record", select_on_focus=False)
+                yield Static("", markup=False, id="outcome-verdict")
         with Horizontal(id="summary-actions"):
             yield Button("Try again (r)", id="again", variant="primary")
             yield Button("Scenarios (b)", id="back")
@@ -205,6 +248,15 @@ class SummaryScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#summary-body").focus()
+        if self.asks_for_outcome:
+            self.query_one("#outcome-verdict", Static).display = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "record_outcome" and not self.asks_for_outcome:
+            return False
+        if action == "review" and self.transcript is None:
+            return False
+        return True
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -219,6 +271,52 @@ class SummaryScreen(Screen):
 
     def action_back(self) -> None:
         self.app.back_to_scenarios()
+
+    def action_review(self) -> None:
+        """The supervisor's view of this conversation: every verdict with its evidence, overridable."""
+        from conversation_coach.tui.review import ReviewScreen
+
+        if self.transcript is None:
+            self.notify("There is no transcript to review.", severity="warning")
+            return
+        self.app.push_screen(ReviewScreen(self.transcript, self.path, self.rubric))
+
+    def action_record_outcome(self) -> None:
+        if self.asks_for_outcome:
+            box = self.query_one("#outcome-record", Input)
+            box.focus()
+            box.scroll_visible()
+
+    def action_leave_record(self) -> None:
+        if self.asks_for_outcome and self.query_one("#outcome-record", Input).has_focus:
+            self.query_one("#summary-body").focus()
+
+    @on(Input.Submitted, "#outcome-record")
+    def _outcome_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.record_outcome(event.value)
+
+    def record_outcome(self, text: str) -> None:
+        """Judge the trainee's record of the outcome, show the verdict and keep it with the transcript."""
+        from conversation_coach.drills.record import judge_recorded_outcome, store_outcome_record
+        from conversation_coach.textsafe import clean_for_display
+
+        text = " ".join(text.split())
+        if not text:
+            self.notify("Write what matters to the person first, then press Enter.", severity="warning")
+            return
+        ids = {item.id for item in getattr(self.scenario, "what_matters", [])} or None
+        self.outcome_verdict = judge_recorded_outcome(text, self.transcript, what_matters_ids=ids)
+        saved = True
+        try:
+            store_outcome_record(self.transcript, text, self.path)
+        except OSError as exc:
+            saved = False
+            self.notify(clean_for_display(f"Could not save the outcome to {self.path}: {exc.strerror or exc}"),
+                        markup=False, severity="error", timeout=10)
+        verdict = self.query_one("#outcome-verdict", Static)
+        verdict.update(outcome_verdict(self.outcome_verdict, self.scenario.person.name, self.path, saved=saved))
+        verdict.display = True
 
     def action_open_location(self) -> None:
         if self.path is None:

@@ -1,0 +1,356 @@
+"""Hostile text: whatever a trainee types or a file holds, nothing crashes and nothing reaches the terminal raw.
+
+Each case goes through the coder, the scorer, the `code` command, `play --plain`, the
+Textual app (typed into the reply box) and the Markdown/HTML exports. What each front end
+shows is checked character by character: no C0/C1 control, no escape sequence, no bidi
+override or zero-width character — each is shown literally or as textsafe.PLACEHOLDER —
+and markup strings (`[/]`, `[@click=app.quit]x[/]` ...) are shown as typed and do nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import unicodedata
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from conversation_coach.textsafe import PLACEHOLDER, clean_for_display
+from conversation_coach.transcript.model import SupervisorReview, Transcript, Turn
+
+TUI_DATA = Path(__file__).parent / "data" / "tui"
+SCENARIO_ID = "tui-visit"
+MEGABYTE = ("What matters to you this week? " * 40000)[:1_000_000]
+
+# name -> text. The note for issue 7 lists what the app does with each (see the module docstring).
+CASES: dict[str, str] = {
+    "empty": "",
+    "whitespace": " \t \u00a0 \u3000  ",
+    "nul": "What\x00 matters\x00 to you?",
+    "c0_controls": "bell\x07 back\x08space tab\tvt\x0b ff\x0c so\x0e del\x7f what helps?",
+    "c1_controls": "next\x85line csi\x9b31m red osc\x9d0;title\x9c dcs\x90q",
+    "csi_clear_screen": "\x1b[2J\x1b[HHow are things at home?\x1b[31m",
+    "csi_private_modes": "\x1b[?1049h\x1b[?25l\x1b[6n hidden cursor",
+    "osc52_clipboard": "\x1b]52;c;cm0gLXJmIH4vKgo=\x07What would help?",
+    "osc8_hyperlink": "\x1b]8;;https://example.com\x1b\\click me\x1b]8;;\x1b\\",
+    "osc_title_st": "\x1b]0;pwned\x1b\\ and a lone ESC \x1b at the end \x1b",
+    "carriage_return": "I think you should\rWhat matters to you?",
+    "bidi_override": "What matters \u202eot uoy\u202c most?",
+    "bidi_isolates_marks": "\u2066left\u2069 \u2067right\u2069 \u200emark\u200f \u061c",
+    "zero_width": "Wh\u200bat mat\u200cters\u2060 to\ufeff you, \u00adreally?",
+    "full_width": "Ｗｈａｔ ｍａｔｔｅｒｓ ｔｏ ｙｏｕ ｔｏｄａｙ？",
+    "emoji_flood": "\U0001f600" * 3000 + "\U0001f468\u200d\U0001f469\u200d\U0001f467" * 200,
+    "combining_flood": "Z" + "\u0301" * 3000 + "algo",
+    "megabyte_reply": MEGABYTE,
+    "markup_close": "[/]",
+    "markup_unclosed": "[/",
+    "markup_at": "[@==",
+    "markup_click": "[@click=app.quit]x[/]",
+    "markup_link": "[link=https://example.com/evil]click me[/link]",
+    "markup_style": "[bold red on blue]loud[/] [reverse]x",
+    "markup_escaped": "\\[not markup] \\\\[/] [b]",
+    "html_and_md": "<script>alert(1)</script> & \"q\" [click](javascript:alert(1)) # heading `code`",
+    "lone_surrogate": "half \ud800 a pair \udcff",
+}
+BLANK = {"empty", "whitespace"}
+# Lone surrogates cannot be typed or encoded; they arrive as undecodable bytes on stdin.
+NOT_TYPEABLE = {"lone_surrogate"}
+# Typed key by key into the app (the others are pasted: setting the reply box's value).
+TYPED = {"markup_close", "markup_unclosed", "markup_at", "markup_click"}
+
+
+def raw_controls(text: str) -> set[str]:
+    """Characters that would act on a terminal or hide/reorder text (ZWJ inside emoji is fine)."""
+    return {f"U+{ord(ch):04X}" for ch in text
+            if unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in "\n\t\u200d"}
+
+
+def raw_control_bytes(data: bytes) -> set[str]:
+    """Raw controls in UTF-8 output: C0 (but newline/tab), DEL, C1, and bidi/zero-width characters."""
+    return raw_controls(data.decode("utf-8", errors="surrogateescape"))
+
+
+@pytest.fixture(scope="module")
+def rubric():
+    from conversation_coach.rubric.load import load_rubric
+
+    return load_rubric()
+
+
+def _person_then(text: str) -> list[Turn]:
+    return [Turn(speaker="person", text="I'm managing, mostly."), Turn(speaker="worker", text=text)]
+
+
+# ----- the coder ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", CASES)
+def test_coder_takes_every_case(name, rubric):
+    from conversation_coach.rubric.coder import code_turns, code_utterance
+
+    text = CASES[name]
+    history = [Turn(speaker="person", text=text or "hm")]
+    start = time.perf_counter()
+    coding = code_utterance(text, history, rubric)
+    codings = code_turns([*history, Turn(speaker="worker", text=text), Turn(speaker="person", text=text)], rubric)
+    assert time.perf_counter() - start < 5
+    assert len(codings) == 3 and codings[2].main is None
+    for hit in [*coding.traps, *codings[1].traps]:
+        assert not raw_controls(hit.evidence), hit  # quoted words never carry controls
+    if name in BLANK:
+        assert not coding.traps and coding.stage is None
+
+
+def test_format_characters_and_full_width_do_not_hide_a_trap(rubric):
+    from conversation_coach.rubric.coder import code_utterance
+
+    plain = code_utterance("I think you should move into a home.", [], rubric)
+    assert plain.traps
+    disguised = [
+        "I th\u200bink you sh\u00adould mo\u2060ve into a h\ufeffome.",
+        "I think you \u202eshould\u202c move into a home.",
+        "Ｉ ｔｈｉｎｋ ｙｏｕ ｓｈｏｕｌｄ ｍｏｖｅ ｉｎｔｏ ａ ｈｏｍｅ.",
+        "I think\x1b[2J you should move into a home.",
+    ]
+    for text in disguised:
+        coding = code_utterance(text, [], rubric)
+        assert [t.trap for t in coding.traps] == [t.trap for t in plain.traps], text
+
+
+def test_a_megabyte_reply_is_coded_from_its_start_with_a_note(rubric):
+    from conversation_coach.rubric.coder import code_utterance
+
+    start = time.perf_counter()
+    coding = code_utterance(MEGABYTE, [], rubric)
+    assert time.perf_counter() - start < 5
+    assert coding.main == "open_question"
+    assert any("long" in note for note in coding.notes)
+
+
+# ----- the scorer ---------------------------------------------------------------------------------
+def _hostile_transcript(names=None, *, review: bool = False) -> Transcript:
+    turns: list[Turn] = [Turn(speaker="person", text="Come in, the kettle's on.")]
+    for name in names or CASES:
+        turns.append(Turn(speaker="worker", text=CASES[name]))
+        turns.append(Turn(speaker="person", text=CASES[name] or "Mm."))
+    if review:
+        turns[1].review = SupervisorReview(comment=CASES["csi_clear_screen"] + CASES["html_and_md"],
+                                           reviewer="Rev \x1b]52;c;eA==\x07 [/]")
+    return Transcript(mode="imported", person_name="Nia \u202eevans\x1b[2J [/]", turns=turns)
+
+
+def test_scorer_assesses_every_case_and_its_report_is_clean(rubric):
+    from rich.console import Console
+
+    from conversation_coach.report.terminal import render_assessment
+    from conversation_coach.rubric.score import assess, assessment_json
+
+    transcript = _hostile_transcript()
+    start = time.perf_counter()
+    assessment = assess(transcript, rubric)
+    assert time.perf_counter() - start < 20
+    assert 0 <= assessment.score <= 100
+    document = json.dumps(assessment_json(assessment), ensure_ascii=False)
+    document.encode("utf-8")  # no lone surrogate survives into the JSON document
+    out = StringIO()
+    Console(file=out, width=100, highlight=False).print(render_assessment(assessment, rubric))
+    shown = out.getvalue()
+    assert shown.strip() and not raw_controls(shown)
+
+
+# ----- the `code` command -------------------------------------------------------------------------
+def _run(args: list[str], *, stdin: bytes = b"", env: dict | None = None, timeout: float = 120):
+    return subprocess.run([sys.executable, "-m", "conversation_coach", *args], input=stdin,
+                          capture_output=True, timeout=timeout, env=env or os.environ.copy())
+
+
+def test_code_output_carries_no_raw_controls(tmp_path):
+    turns = [{"speaker": "person", "text": "Hello."}]
+    for text in CASES.values():
+        turns += [{"speaker": "worker", "text": text}, {"speaker": "person", "text": text}]
+    turns.append({"speaker": "worker", "text": "I think you\x1b[2J should\x9b move\u202e into a home, my \x00love."})
+    file = tmp_path / "hostile\x1b[2J\x9b\u202e.jsonl"
+    file.write_text("\n".join(json.dumps(t) for t in turns), encoding="utf-8")
+    result = _run(["code", str(file)])
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert b"\x1b" not in result.stdout
+    assert not raw_control_bytes(result.stdout.replace(b"\n", b""))
+    lines = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert len(lines) == len(turns)
+    assert lines[0]["source"] == str(file)  # the path as given, escaped in JSON but unchanged
+    assert any(t["trap"] == "expert" for t in lines[-1]["traps"])
+
+
+def test_code_reads_undecodable_stdin_without_crashing():
+    data = b"Person: I'm fine.\nWorker: What \xff\xfe matters \x1b[2J to you?\n"
+    result = _run(["code", "-"], stdin=data)
+    assert b"Traceback" not in result.stderr
+    assert b"\x1b" not in result.stdout and b"\x1b" not in result.stderr
+
+
+# ----- play --plain -------------------------------------------------------------------------------
+@pytest.fixture
+def user_scenario(coach_home):
+    folder = coach_home / "scenarios"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(TUI_DATA / "scenarios" / f"{SCENARIO_ID}.yaml", folder / f"{SCENARIO_ID}.yaml")
+    return folder / f"{SCENARIO_ID}.yaml"
+
+
+def _reply_lines(name: str) -> list[bytes]:
+    """The lines play --plain reads for a case (text mode turns a lone CR into a line break)."""
+    if name == "lone_surrogate":
+        return [b"half \xed\xa0\x80 a pair \xff\xfe"]  # invalid UTF-8 arrives as surrogate escapes
+    return [part.encode("utf-8") for part in re.split("\r|\n", CASES[name])]
+
+
+@pytest.mark.parametrize("chunk", [0, 1, 2])
+def test_play_plain_never_echoes_raw_and_keeps_every_reply(user_scenario, coach_home, chunk):
+    names = list(CASES)[chunk::3]
+    lines = [line for name in names for line in _reply_lines(name)]
+    result = _run(["play", SCENARIO_ID, "--plain"], stdin=b"\n".join(lines) + b"\n/end\n")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert b"Traceback" not in result.stderr
+    for stream in (result.stdout, result.stderr):
+        assert b"\x1b" not in stream
+        assert not raw_control_bytes(stream), raw_control_bytes(stream)
+    sent = [ln.decode("utf-8", "surrogateescape").strip() for ln in lines]
+    sent = [re.sub("[\ud800-\udfff]", "\N{REPLACEMENT CHARACTER}", s) for s in sent if s]
+    person_lines = [ln for ln in result.stdout.decode("utf-8").splitlines() if ln.startswith("Idris Pryce: ")]
+    coach_lines = [ln for ln in result.stdout.decode("utf-8").splitlines() if ln.startswith("Coach: ")]
+    [path] = list((coach_home / "transcripts").glob("*.json"))
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    worker = [t["text"] for t in saved["turns"] if t["speaker"] == "worker"]
+    assert worker == sent[: len(worker)]
+    assert len(person_lines) == len(worker) + 2  # the opening, one answer per reply, the closing
+    assert len(coach_lines) == len(worker)
+    assert saved["finished"] is True
+    if saved["ended_by"] == "trainee":
+        assert len(worker) == len(sent)
+
+
+def test_play_plain_resume_shows_earlier_hostile_turns_cleaned(user_scenario, coach_home, rubric):
+    from conversation_coach.scenario.engine import Conversation
+    from conversation_coach.scenario.load import load_scenario
+
+    conversation = Conversation(load_scenario(SCENARIO_ID), rubric)
+    conversation.respond(CASES["osc52_clipboard"])
+    hostile = CASES["csi_clear_screen"] + CASES["markup_click"] + CASES["bidi_override"]
+    conversation.respond(hostile)  # resume repeats the last three lines
+    result = _run(["play", SCENARIO_ID, "--plain", "--resume"], stdin=b"/end\n")
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout.decode("utf-8")
+    assert not raw_controls(out.replace("\n", ""))
+    assert f"You: {clean_for_display(hostile.strip())}" in out
+    assert "[@click=app.quit]x[/]" in out and PLACEHOLDER in out
+
+
+# ----- the Textual app ----------------------------------------------------------------------------
+def pilot_test(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+def _screen_text(app) -> str:
+    """Every character the screen would send to the terminal as text (styles aside)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+@pilot_test
+async def test_tui_shows_every_case_literally_and_never_raw(user_scenario):
+    from conversation_coach.tui.app import CoachApp
+    from conversation_coach.tui.screens.conversation import ConversationScreen
+    from conversation_coach.tui.widgets.chat_log import ChatLine
+
+    async def send(pilot, name: str, text: str) -> None:
+        app = pilot.app
+        if not isinstance(app.screen, ConversationScreen):  # the person ended the visit: start again
+            app.start_conversation(SCENARIO_ID)
+            await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        reply = app.screen.query_one("#reply")
+        if name in TYPED:
+            await pilot.press(*text)  # typed key by key
+        else:
+            reply.value = text  # pasted
+        assert reply.value == text
+        before = len(app.screen.query(ChatLine))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running, name
+        shown = _screen_text(app)
+        assert not raw_controls(shown), (name, raw_controls(shown))
+        if name in BLANK or not isinstance(app.screen, ConversationScreen):
+            return
+        mine = [w for w in app.screen.query(ChatLine) if w.kind == "trainee"]
+        assert len(app.screen.query(ChatLine)) > before
+        assert mine[-1].content.plain == "You: " + clean_for_display(text), name
+
+    app = CoachApp(SCENARIO_ID, offer_resume=False, autosave=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        # Typed cases first: once floods of emoji are in the log, each key press costs a re-layout.
+        for name, text in sorted(CASES.items(), key=lambda case: case[0] not in TYPED):
+            if name not in NOT_TYPEABLE and name != "megabyte_reply":
+                await send(pilot, name, text)
+        # The markup lines are plain text: clicking them does nothing (no app.quit, no link).
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        for widget in [w for w in screen.query(ChatLine) if "[" in w.text]:
+            widget.scroll_visible(animate=False, top=True)
+            await pilot.pause()
+            await pilot.click(widget)
+            await pilot.pause()
+            assert app.is_running and app.screen is screen
+        await send(pilot, "megabyte_reply", MEGABYTE)
+        # The summary quotes the trainee's words: they are shown cleaned there too.
+        if isinstance(app.screen, ConversationScreen):
+            app.screen.action_end_visit()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, ConversationScreen)
+        assert not raw_controls(_screen_text(app))
+
+
+# ----- exports ------------------------------------------------------------------------------------
+def test_markdown_and_html_exports_escape_every_case(rubric):
+    from conversation_coach.report.html import render_html
+    from conversation_coach.report.markdown import render_markdown
+    from conversation_coach.report.record import build_record
+
+    transcript = _hostile_transcript([n for n in CASES if n != "megabyte_reply"], review=True)
+    record = build_record(transcript, rubric)
+    markdown = render_markdown(record)
+    page = render_html(record)
+    for document in (markdown, page):
+        assert not raw_controls(document), raw_controls(document)
+    assert "<script>alert" not in page
+    assert html.escape("[@click=app.quit]x[/]") in page or "[@click=app.quit]x[/]" in page
+    assert "[click](javascript:" not in markdown and "<script>" not in markdown
+    assert "\\[@click=app.quit\\]x\\[/\\]" in markdown
+    assert PLACEHOLDER in markdown and PLACEHOLDER in page
+
+
+def test_export_command_writes_a_clean_html_file_for_a_megabyte_reply(tmp_path, rubric):
+    from conversation_coach.transcript.io import save_transcript
+
+    source = tmp_path / "visit.json"
+    save_transcript(_hostile_transcript(["megabyte_reply", "csi_clear_screen", "markup_click"]), source)
+    for fmt in ("html", "md"):
+        out = tmp_path / f"visit.{fmt}"
+        result = _run(["export", str(source), "--format", fmt, "-o", str(out)])
+        assert result.returncode == 0, result.stderr[-2000:]
+        text = out.read_text(encoding="utf-8")
+        assert len(text) > 1_000_000 and not raw_controls(text)
