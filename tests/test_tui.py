@@ -720,7 +720,12 @@ async def test_summary_asks_for_the_outcome_judges_it_and_saves_it(user_scenario
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
         assert "Kept with the transcript" in verdict
 
+        in_footer = {key for key, active in app.active_bindings.items() if active.binding.show and active.enabled}
+        assert "escape" in in_footer  # "Done" leaves the box
         await pilot.press("escape")  # out of the box: the summary's keys work again
+        await pilot.pause()
+        in_footer = {key for key, active in app.active_bindings.items() if active.binding.show and active.enabled}
+        assert "escape" not in in_footer and "r" in in_footer
         await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)

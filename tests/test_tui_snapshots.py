@@ -1,4 +1,4 @@
-"""SVG snapshots of the picker, a conversation in progress with the coach, and the summary.
+"""SVG snapshots of the picker, a conversation in progress with the coach, the summary and the drill.
 
 Deterministic by construction: the scenarios come from tests/data/tui (the shipped folder is
 pointed there), autosave is off (no dated paths on screen), the terminal is 100x32, NO_COLOR is
@@ -86,3 +86,17 @@ def test_summary_snapshot(snapshot_app, snap_compare):
 
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=run_before)
 
+
+
+def test_drill_snapshot(snap_compare):
+    """The trap-rewrite drill after one rewrite has been judged (the bank is the default rubric's)."""
+    app = CoachApp(rubric=load_rubric(), start="drill")
+
+    async def run_before(pilot):
+        await pilot.pause()
+        _no_blink(pilot.app)
+        pilot.app.screen.query_one("#drill-rewrite").value = "What is it about the afternoons that wears you out?"
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

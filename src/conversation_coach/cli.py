@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
+DEBUG_ENV = "CONVERSATION_COACH_DEBUG"  # set it to see the traceback of an unexpected error
 COMMAND_MODULES = (
     "coding",  # code
     "scoring",  # score
@@ -67,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # the last resort: one line, no traceback, no locals, no user text
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(f"conversation-coach {args.command}: unexpected error ({type(exc).__name__}); the details are "
+              f"hidden as they can hold what was typed. Set {DEBUG_ENV}=1 to see them.", file=sys.stderr)
+        return 70
 
 
 def _open_app(args: argparse.Namespace) -> int:

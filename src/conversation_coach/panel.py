@@ -254,11 +254,11 @@ def render_panel(report: PanelReport, *, quotes_per_value: int = 3):
             if not ev.shown and not ev.against:
                 items.append(Text("    no coded evidence either way"))
             for e in ev.shown[:quotes_per_value]:
-                items.append(Text(f"    + turn {e.turn} ({_safe(e.behaviour)}): \u201c{_safe(e.words)}\u201d"))
+                items.append(Text(f"    + turn {e.turn + 1} ({_safe(e.behaviour)}): \u201c{_safe(e.words)}\u201d"))
             if len(ev.shown) > quotes_per_value:
                 items.append(Text(f"    + and {len(ev.shown) - quotes_per_value} more"))
             for e in ev.against:
-                items.append(Text(f"    - turn {e.turn} ({_safe(e.behaviour)}): \u201c{_safe(e.words)}\u201d"))
+                items.append(Text(f"    - turn {e.turn + 1} ({_safe(e.behaviour)}): \u201c{_safe(e.words)}\u201d"))
     items.append(Text(""))
     items.append(Text("Decision (by the panel): ________________________    Signed: ____________    "
                       "Date: __________"))

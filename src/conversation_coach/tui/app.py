@@ -32,7 +32,11 @@ PRACTICE_ACTIONS = frozenset({"help", "progress", "review_transcript", "drill", 
 class CoachApp(App[int]):
     """Conversation coach. `autosave=False` and `offer_resume=False` exist for tests and demos."""
 
-    CSS_PATH = Path(__file__).with_name("app.tcss")
+    # The drills' styles are listed here too: Textual loads a screen's own CSS_PATH only when the
+    # screen is pushed, not when it is the first screen (`drill traps`, `quiz outcomes`).
+    CSS_PATH = [Path(__file__).with_name("app.tcss"),
+                Path(__file__).parent / "screens" / "drill.tcss",
+                Path(__file__).parent / "screens" / "quiz.tcss"]
     TITLE = "Conversation coach"
     BINDINGS = [
         Binding("f1", "help", "Help", show=False),

@@ -24,8 +24,8 @@ from conversation_coach.tui.text import humanise, line, literal
 
 END_COMMAND = "/end"
 ASK = "Your rewrite — Enter submits; /end finishes the round"
-NEXT = "Enter: next statement · or type another rewrite to try again (not counted)"
-LAST = "Enter: see the tally · or type another rewrite to try again (not counted)"
+NEXT = "Enter: next statement · or retry with another rewrite (not counted)"
+LAST = "Enter: see the tally · or retry with another rewrite (not counted)"
 AGAIN = "Enter: another round · Esc: back"
 
 

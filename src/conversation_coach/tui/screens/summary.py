@@ -188,7 +188,7 @@ class SummaryScreen(Screen):
         Binding("o", "open_location", "Open folder"),
         Binding("v", "review", "Review"),
         Binding("w", "record_outcome", "Record outcome"),
-        Binding("escape", "leave_record", "Done", show=False),
+        Binding("escape", "leave_record", "Done"),
         Binding("q", "app.quit", "Quit", show=False),
         Binding("f1", "app.help", "Help"),
     ]
@@ -230,9 +230,10 @@ class SummaryScreen(Screen):
         if self.asks_for_outcome:
             with Vertical(id="summary-record"):
                 ask = f"Record what matters to {first_name(person)} as you would write it in their record"
-                yield Static(line((ask, "bold"), ("  (w, then Enter)", "dim")), markup=False, id="outcome-label")
-                yield Input(safe(self.transcript.outcome_record, keep_newlines=False), placeholder="In their words: what they want to "
-                            "achieve, not the service", id="outcome-record", select_on_focus=False)
+                yield Static(literal(ask, "bold"), markup=False, id="outcome-label")
+                yield Input(safe(self.transcript.outcome_record, keep_newlines=False),
+                            placeholder="w to write; in their words, what they want to achieve, not a service",
+                            id="outcome-record", select_on_focus=False)
                 yield Static("", markup=False, id="outcome-verdict")
         with Horizontal(id="summary-actions"):
             yield Button("Try again (r)", id="again", variant="primary")
@@ -254,6 +255,8 @@ class SummaryScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "record_outcome" and not self.asks_for_outcome:
             return False
+        if action == "leave_record":  # shown in the footer only while the record box has focus
+            return self.asks_for_outcome and self.query_one("#outcome-record", Input).has_focus
         if action == "review" and self.transcript is None:
             return False
         return True
