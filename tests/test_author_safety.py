@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conversation_coach.cli import main
 from conversation_coach.paths import default_rubric_path
@@ -40,23 +41,25 @@ SAFE = [
 ]
 
 
-def _rubric_with(tmp_path: Path, pattern: str, rule_id: str = "expert.author-added") -> Path:
-    """The shipped rubric plus one author-added pattern rule (rules is the last key in the file)."""
-    text = default_rubric_path().read_text(encoding="utf-8")
-    quoted = pattern.replace("\\", "\\\\").replace('"', '\\"')
-    text = text.rstrip("\n") + (
-        f"\n  - id: {rule_id}\n"
-        "    kind: pattern\n"
-        "    target: trap:expert\n"
-        '    message: "An author-added rule."\n'
-        "    patterns:\n"
-        f'      - "{quoted}"\n'
-    )
+def _rubric_with(tmp_path: Path, pattern: str, rule_id: str = "expert.author-added",
+                 exceptions: list[str] | None = None) -> Path:
+    """The shipped rubric plus one author-added pattern rule, written as an author would save it."""
+    data = yaml.safe_load(default_rubric_path().read_text(encoding="utf-8"))
+    rule = {"id": rule_id, "kind": "pattern", "target": "trap:expert", "message": "An author-added rule.",
+            "patterns": [pattern]}
+    if exceptions:
+        rule["exceptions"] = exceptions
+    data["rules"].append(rule)
     folder = tmp_path / "rubrics"
     folder.mkdir(exist_ok=True)
     path = folder / "custom.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=200), encoding="utf-8")
     return path
+
+
+def _rule_line(path: Path, rule_id: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.strip() in (f"- id: {rule_id}", f"id: {rule_id}"))
 
 
 def _transcript(tmp_path: Path) -> Path:
@@ -86,8 +89,8 @@ def test_validate_refuses_the_rubric_naming_rule_and_file(tmp_path, capsys, patt
     # file:line: ... naming the rule id; the line is inside the appended rule
     match = re.match(rf"^{re.escape(str(path))}:(\d+):", problem_lines[0])
     assert match, problem_lines[0]
-    total_lines = len(path.read_text(encoding="utf-8").splitlines())
-    assert total_lines - 7 <= int(match.group(1)) <= total_lines
+    rule_line = _rule_line(path, "expert.author-added")
+    assert rule_line <= int(match.group(1)) <= rule_line + 6  # the line of the rule or its pattern
 
 
 @pytest.mark.parametrize("pattern", [r"^(a|aa)+$", r"(x+x+)+y"])
@@ -110,9 +113,7 @@ def test_the_same_rule_with_a_safe_pattern_loads_and_codes(tmp_path, capsys):
 
 
 def test_an_exception_pattern_is_checked_too(tmp_path, capsys):
-    path = _rubric_with(tmp_path, r"\bshould\b")
-    text = path.read_text(encoding="utf-8") + '    exceptions:\n      - "^(a|aa)+$"\n'
-    path.write_text(text, encoding="utf-8")
+    path = _rubric_with(tmp_path, r"\bshould\b", exceptions=[r"^(a|aa)+$"])
     assert main(["validate", str(path)]) == 1
     assert "expert.author-added" in capsys.readouterr().out
 

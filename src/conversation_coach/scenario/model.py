@@ -22,7 +22,7 @@ class Person(_Model):
     name: str
     age: int | None = Field(default=None, ge=0, le=120)
     pronouns: str = ""
-    about: str = Field(description="who they are, for the trainee's brief and the summary")
+    about: str = Field(description="the author's portrait of the person (voice, history); never shown before the visit")
 
 
 class Discoverable(_Model):

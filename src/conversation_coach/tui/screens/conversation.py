@@ -22,14 +22,18 @@ END_COMMAND = "/end"
 
 
 def brief_content(scenario: Any) -> Content:
-    """What the trainee is told before the first line: where, who, and why they are visiting."""
+    """What the trainee is told before the first line: where, who, and why they are visiting.
+
+    `person.about` is left out on purpose: it is the author's portrait of the person and
+    often names what matters to them, which the trainee has to discover by listening.
+    """
     person = scenario.person
     who = person.name + (f", {person.age}" if person.age is not None else "")
     return Content("\n").join(
         [
             line(("Your visit: ", "bold"), scenario.title),
             line(("Where  ", "bold"), scenario.setting),
-            line(("Who    ", "bold"), who, " — ", person.about),
+            line(("Who    ", "bold"), who),
             line(("Why    ", "bold"), scenario.brief),
         ]
     )
