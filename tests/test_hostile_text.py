@@ -354,3 +354,51 @@ def test_export_command_writes_a_clean_html_file_for_a_megabyte_reply(tmp_path, 
         assert result.returncode == 0, result.stderr[-2000:]
         text = out.read_text(encoding="utf-8")
         assert len(text) > 1_000_000 and not raw_controls(text)
+
+
+# ----- a scenario file someone else wrote -----------------------------------------------------------
+def _hostile_scenario(coach_home: Path) -> Path:
+    """The test scenario with escape sequences, bidi and markup in the words the app shows from it."""
+    import yaml
+
+    data = yaml.safe_load((TUI_DATA / "scenarios" / f"{SCENARIO_ID}.yaml").read_text(encoding="utf-8"))
+    data["title"] = "Mr Pryce \x1b]52;c;eA==\x07[@click=app.quit]x[/] \u202eevil"
+    data["brief"] = "Visit \x1b[2J[link=https://example.com]him[/link]\x9b31m."
+    data["person"]["name"] = "Idris [/] Pryce\x1b[31m"
+    data["opening"] = "Come in\x00, [bold]come in[/].\x1b]0;title\x07"
+    folder = coach_home / "scenarios"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{SCENARIO_ID}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=False, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_scenario_text_from_a_file_is_shown_cleaned_in_list_and_play(coach_home):
+    _hostile_scenario(coach_home)
+    listed = _run(["list"])
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    played = _run(["play", SCENARIO_ID, "--plain"], stdin=b"What matters to you?\n/end\n")
+    assert played.returncode == 0, played.stderr[-2000:]
+    for stream in (listed.stdout, listed.stderr, played.stdout, played.stderr):
+        assert b"\x1b" not in stream and not raw_control_bytes(stream)
+    out = played.stdout.decode("utf-8")
+    assert "[@click=app.quit]x[/]" in out and "[bold]come in[/]" in out and PLACEHOLDER in out
+
+
+@pilot_test
+async def test_scenario_text_from_a_file_is_shown_cleaned_in_the_app(coach_home):
+    from conversation_coach.tui.app import CoachApp
+    from conversation_coach.tui.screens.conversation import ConversationScreen
+
+    _hostile_scenario(coach_home)
+    app = CoachApp(offer_resume=False, autosave=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert not raw_controls(_screen_text(app))  # the picker
+        app.start_conversation(SCENARIO_ID)
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        shown = _screen_text(app)
+        assert not raw_controls(shown)
+        assert "[bold]come in[/]" in shown
+        assert app.is_running

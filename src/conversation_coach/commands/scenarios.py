@@ -166,19 +166,15 @@ def _unfinished_for(paths, scenario_id: str, candidate: str | None):
 
 
 def _play_in_app(args: argparse.Namespace, scenario) -> int:
-    """The full-screen app, when it offers a play entry point; otherwise say how to play in line mode."""
+    """The full-screen app; where it cannot be imported, say how to play in line mode."""
     try:
         from conversation_coach.tui.app import run_app
     except ImportError:
         _error("play", "the full-screen app is not available here; use --plain for line mode")
         return 2
-    try:
-        return int(run_app(scenario=args.scenario, rubric=args.rubric, mode="assessment" if args.assessment
-                           else "practice", candidate=args.candidate, minutes=args.minutes,
-                           coach=not args.no_coach, resume=args.resume) or 0)
-    except TypeError:
-        _error("play", "this version of the app cannot open a scenario directly; use --plain")
-        return 2
+    return int(run_app(scenario=args.scenario, rubric=args.rubric, mode="assessment" if args.assessment
+                       else "practice", candidate=args.candidate, minutes=args.minutes,
+                       coach=not args.no_coach, resume=args.resume) or 0)
 
 
 # ----- validate -------------------------------------------------------------------------------

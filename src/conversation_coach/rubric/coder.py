@@ -79,16 +79,26 @@ def _normalise(text: str) -> tuple[str, bool]:
     return clean, capped
 
 
-def _previous_person_turn(history: Sequence[Turn]) -> str | None:
-    """What the person said just before: their last turn, with earlier ones while it is short ("Yeah.")."""
+def _previous_person_turn(history: Sequence[Turn]) -> tuple[str | None, str | None]:
+    """What the person said just before, and what they said a turn or two before that.
+
+    The first is their last turn, with earlier ones while it is short ("Yeah."): the main
+    yardstick for a reflection. The second is up to two person turns before those, so that a
+    worker who goes back to something said earlier ("You said the choir gets you out") is
+    still heard as reflecting; the coder weighs it less (see `_is_reflection`).
+    """
     said: list[str] = []
-    for turn in reversed(history[-6:]):
+    earlier: list[str] = []
+    for turn in reversed(history[-8:]):
         if turn.speaker != "person":
             continue
-        said.append(turn.text)
-        if len(said) >= 3 or sum(len(t.split()) for t in said) >= 12:
-            break
-    return " ".join(reversed(said)) if said else None
+        if said and (len(said) >= 3 or sum(len(t.split()) for t in said) >= 12):
+            earlier.append(turn.text)
+            if len(earlier) >= 2:
+                break
+        else:
+            said.append(turn.text)
+    return (" ".join(reversed(said)) if said else None), (" ".join(reversed(earlier)) if earlier else None)
 
 
 def _structural_rule(rubric: Rubric, check: str) -> Rule | None:
@@ -109,9 +119,10 @@ _FEELING = frozenset({"signal:feeling"})
 class _Context:
     """Everything known about one reply while coding it."""
 
-    def __init__(self, prepared: Prepared, previous: str | None, rubric: Rubric):
+    def __init__(self, prepared: Prepared, previous: str | None, rubric: Rubric, earlier: str | None = None):
         self.prepared = prepared
         self.previous = previous
+        self.earlier = earlier
         self.rubric = rubric
         self.hits: list[Hit] = []
         self.by_sentence: list[set[str]] = [set() for _ in prepared.sentences]
@@ -121,6 +132,7 @@ class _Context:
         self.runner = RuleRunner(prepared, self.compiled, previous)
         self._add(self.runner.run(None, LAZY_SIGNALS))
         self.previous_stems = content_stems(words_of(previous.lower())) if previous else set()
+        self.earlier_stems = content_stems(words_of(earlier.lower())) - self.previous_stems if earlier else set()
         self._previous_feeling: bool | None = None
 
     def _add(self, hits: list[Hit]) -> None:
@@ -171,9 +183,12 @@ def _is_reflection(ctx: _Context, s: Sentence, sig: set[str]) -> bool:
             return False
         ctx.need("signal:feeling")
         return "signal:feeling" in sig
-    overlap = content_stems(words) & ctx.previous_stems
+    stems = content_stems(words)
+    overlap = stems & ctx.previous_stems
     if overlap and (you or len(words) <= 14):
         return True
+    if len(stems & ctx.earlier_stems) >= 2 and (you or len(words) <= 14):
+        return True  # goes back to something said a turn or two earlier: a firmer echo is needed
     if you:
         return len(words) <= 25 or len(overlap) >= 2  # a long 'you' speech that echoes nothing is a lecture
     # "Okay, so money." / "Things are looking up.": a short statement of the person's situation
@@ -231,7 +246,8 @@ def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
         return _Reading("advice", sig)
     if "move:information" in sig:
         return _Reading("information", sig)
-    if "signal:social" in sig or "signal:filler" in sig:
+    trapped = any(target.startswith("trap:") for target in sig)
+    if ("signal:social" in sig or "signal:filler" in sig) and not trapped:
         return _Reading("other", sig)
     if "trap:expert" in sig:
         return _Reading("advice", sig)
@@ -246,8 +262,24 @@ def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
     return _Reading("other", sig, weak=True)
 
 
+def _next_step(r: _Reading) -> bool:
+    """An open question asking where to go next ("What would you like to start with?")."""
+    return r.kind == "open" and "signal:next_step" in r.signals
+
+
 def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
-    """Several things gathered: a summary marker, or several 'you' clauses strung together."""
+    """Several things gathered: a summary marker, or several 'you' clauses strung together.
+
+    A closing question about the next step does not stop a summary being one: "So, ... and
+    the garden. What would you like to start with?" gathers, then turns towards actions.
+    """
+    pairs = list(zip(ctx.prepared.sentences, readings, strict=True))
+    if "signal:next_step" in ctx.all_targets:
+        pairs = [(s, r) for s, r in pairs if not _next_step(r)]
+        if not pairs:
+            return False
+    sentences = [s for s, _ in pairs]
+    readings = [r for _, r in pairs]
     kinds = {r.kind for r in readings}
     if "signal:summary_marker" in ctx.all_targets:
         return bool(kinds & {"simple", "complex", "affirmation", "other", "information"})
@@ -257,9 +289,10 @@ def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
     if ctx.previous is not None:
         if any(r.kind == "information" and not r.weak for r in readings):
             return False
-        if not any("signal:reflective_stem" in r.signals for r in readings):
-            return False  # without a summary marker, a summary says back what it gathers
-    gathered = [s for s, r in zip(ctx.prepared.sentences, readings, strict=True)
+        if not any("signal:reflective_stem" in r.signals for r in readings) and not any(
+                _SO_PREAMBLE.match(s.text) and len(_CLAUSE_BREAK.findall(s.body)) >= 3 for s in sentences):
+            return False  # without a summary marker, a summary says back what it gathers ("So, ..., ... and ...")
+    gathered = [s for s, r in zip(sentences, readings, strict=True)
                 if (r.kind in listening or r.weak) and _YOU.search(s.body)]
     if not gathered:
         return False
@@ -315,7 +348,7 @@ def _stage(main: str, moves: list[str], ctx: _Context, trapped: bool) -> int | N
     if main in ("simple_reflection", "complex_reflection"):
         return 2
     if main == "summary":
-        return 5 if targets & {"signal:action", "signal:strength"} else 2
+        return 5 if targets & {"signal:action", "signal:strength", "signal:next_step"} else 2
     if main == "affirmation":
         return 5
     if main == "permission":
@@ -329,7 +362,8 @@ def _choose_main(ctx: _Context, readings: list[_Reading], summary: bool) -> str:
     kinds = [r.kind for r in readings]
     if "open" in kinds or "closed" in kinds:
         ctx.need("signal:reaction_check", "signal:check_question")
-    substantive_open = [r for r in readings if r.kind == "open" and "signal:reaction_check" not in r.signals]
+    substantive_open = [r for r in readings if r.kind == "open" and "signal:reaction_check" not in r.signals
+                        and not (summary and _next_step(r))]
     closed = [r for r in readings if r.kind == "closed" and "signal:check_question" not in r.signals]
     if summary and not substantive_open:
         return "summary"
@@ -380,8 +414,8 @@ def code_utterance(text: str, history: Sequence[Turn], rubric: Rubric, *, full_t
     prepared = prepare(clean)
     if not prepared.sentences:
         return Coding(main="other", moves=["other"], stage=None, notes=notes)
-    previous = _previous_person_turn(history)
-    ctx = _Context(prepared, previous, rubric)
+    previous, earlier = _previous_person_turn(history)
+    ctx = _Context(prepared, previous, rubric, earlier)
     readings = [_read_sentence(ctx, i, s) for i, s in enumerate(prepared.sentences)]
     summary = ctx.enabled("summary") and _is_summary(ctx, readings)
     main = _choose_main(ctx, readings, summary)
@@ -413,10 +447,14 @@ def _traps(ctx: _Context, readings: list[_Reading]) -> list[TrapHit]:
     prepared = ctx.prepared
     traps: list[TrapHit] = []
     seen: set[str] = set()
+    power_sentences = {hit.sentence for hit in ctx.hits if hit.target == "trap:power"}
     for hit in ctx.hits:
         kind, _, name = hit.target.partition(":")
         if kind != "trap" or name in seen:
             continue
+        if name == "expert" and hit.sentence in power_sentences:
+            continue  # "I think you should move into a home": deciding for them (power), not only advising
+
         seen.add(name)
         evidence, start, end = prepared.evidence(hit.start, hit.end)
         traps.append(TrapHit.model_construct(trap=name, rule=hit.rule.id, evidence=evidence, start=start, end=end,

@@ -15,7 +15,7 @@ from conversation_coach.rubric.coding import Coding, RuleHit, TrapHit
 from conversation_coach.rubric.model import Rubric
 from conversation_coach.transcript.model import Turn
 
-RUN_LENGTH = 4  # questions in a row before it is a trap
+RUN_LENGTH = 3  # questions in a row (each answered) before it is a trap
 CLOSED_SHARE = 0.5  # at least this share of the run is closed questions
 _QUESTIONS = {"open_question", "closed_question"}
 _LISTENING = {"simple_reflection", "complex_reflection", "summary", "affirmation"}

@@ -24,7 +24,7 @@ _CANON_WORDS = {
     "itll": "it'll", "lets": "let's", "ok": "okay", "k": "okay", "okey": "okay", "wot": "what", "wat": "what",
     "abt": "about", "cos": "because", "coz": "because", "cuz": "because", "bc": "because", "tho": "though",
     "pls": "please", "plz": "please", "thx": "thanks", "ta": "thanks", "wanna": "want to", "gonna": "going to",
-    "gotta": "got to", "dunno": "don't know", "shoud": "should", "shuld": "should", "wud": "would",
+    "gotta": "got to", "dunno": "don't know", "dyou": "do you", "d'you": "do you", "dya": "do you", "shoud": "should", "shuld": "should", "wud": "would",
     "cud": "could", "mom": "mum", "moms": "mums", "mommy": "mummy", "color": "colour", "behavior": "behaviour",
     "behaviors": "behaviours", "favorite": "favourite", "honor": "honour", "neighbor": "neighbour",
     "neighbors": "neighbours", "center": "centre", "program": "programme", "counselor": "counsellor",
@@ -138,7 +138,8 @@ def canonicalise(text: str) -> tuple[str, list[int] | None]:
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\s+-\s+|\?(?=\S)|-{2,}|—|–(?=\s)")
 _PREAMBLE = re.compile(
     r"^[-–—.,…\s]*(?:(?:" + "|".join(sorted((re.escape(w) for w in PREAMBLE_WORDS), key=len, reverse=True))
-    + r"|i see|you know|i mean|thank you|thanks|mr\.? \w+|mrs\.? \w+|ms\.? \w+|miss \w+)\b[,.!…]*\s*){0,4}"
+    + r"|i see|you know|i mean|thank you|thanks|mr\.? \w+|mrs\.? \w+|ms\.? \w+|miss \w+|don't (?:you )?worry(?=[,.!])"
+    r")\b[,.!…]*\s*){0,4}"
 )
 
 

@@ -90,7 +90,8 @@ class ProgressScreen(Screen[None]):
                           _cell(traps), _cell(f"{found}/{total}" if total else "-"))
         trend = summary.trend
         spark = self.query_one("#progress-sparkline", Sparkline)
-        spark.data = [float(x) for x in summary.scores] or [0.0]
+        spark.data = [float(x) for x in summary.scores]
+        spark.display = bool(summary.scores)  # an empty trend draws nothing rather than a full bar
         if summary.scores:
             text = f"{len(summary.scores)} sessions: first {trend['first']}, latest {trend['latest']}, best {trend['best']}"
             if len(summary.scores) > 1 and trend["change"]:
