@@ -272,6 +272,7 @@ def _screen_text(app) -> str:
 async def test_tui_shows_every_case_literally_and_never_raw(user_scenario):
     from conversation_coach.tui.app import CoachApp
     from conversation_coach.tui.screens.conversation import ConversationScreen
+    from conversation_coach.tui.text import clip_line
     from conversation_coach.tui.widgets.chat_log import ChatLine
 
     async def send(pilot, name: str, text: str) -> None:
@@ -296,7 +297,7 @@ async def test_tui_shows_every_case_literally_and_never_raw(user_scenario):
             return
         mine = [w for w in app.screen.query(ChatLine) if w.kind == "trainee"]
         assert len(app.screen.query(ChatLine)) > before
-        assert mine[-1].content.plain == "You: " + clean_for_display(text), name
+        assert mine[-1].content.plain == "You: " + clean_for_display(clip_line(text)), name
 
     app = CoachApp(SCENARIO_ID, offer_resume=False, autosave=False)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -322,6 +323,44 @@ async def test_tui_shows_every_case_literally_and_never_raw(user_scenario):
         await pilot.pause()
         assert app.is_running and not isinstance(app.screen, ConversationScreen)
         assert not raw_controls(_screen_text(app))
+
+
+@pilot_test
+async def test_tui_clips_a_megabyte_reply_with_a_note_and_keeps_it_whole_in_the_transcript(user_scenario):
+    from conversation_coach.tui.app import CoachApp
+    from conversation_coach.tui.screens.conversation import ConversationScreen
+    from conversation_coach.tui.text import MAX_SHOWN_CHARS
+    from conversation_coach.tui.widgets.chat_log import ChatLine
+    from conversation_coach.tui.widgets.coach_panel import CoachPanel
+
+    huge = "\x1b[2J" + MEGABYTE[: len(MEGABYTE) - 4]  # an escape at the start: still cleaned when clipped
+    note = f"\u2026 ({len(huge) - MAX_SHOWN_CHARS:,} more characters not shown)"
+    app = CoachApp(SCENARIO_ID, offer_resume=False, autosave=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        screen.query_one("#reply").value = huge
+        await pilot.press("enter")
+        await pilot.pause()
+        [first] = [w for w in screen.query(ChatLine) if w.kind == "trainee"]
+        shown = first.content.plain
+        assert shown == "You: " + clean_for_display(huge[:MAX_SHOWN_CHARS]) + note
+        assert shown.endswith("(996,000 more characters not shown)") and len(shown) < 5000
+        assert first.text == huge  # the widget (and the transcript) keep every character
+        assert screen.conv.transcript.turns[1].text == huge
+        coach = screen.query_one(CoachPanel).text
+        assert len(coach) < 10_000 and not raw_controls(coach)
+        assert not raw_controls(_screen_text(app))
+        # still answering: a second reply typed key by key is sent, shown and answered
+        await pilot.press(*"What helps?")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running and app.screen is screen
+        trainee = [w for w in screen.query(ChatLine) if w.kind == "trainee"]
+        assert [w.content.plain for w in trainee[1:]] == ["You: What helps?"]
+        assert screen.query(ChatLine).last().kind == "person"
+        assert "What helps?" in screen.query_one(CoachPanel).text
 
 
 # ----- exports ------------------------------------------------------------------------------------
@@ -402,3 +441,61 @@ async def test_scenario_text_from_a_file_is_shown_cleaned_in_the_app(coach_home)
         assert not raw_controls(shown)
         assert "[bold]come in[/]" in shown
         assert app.is_running
+
+
+# ----- undecodable bytes in command-line arguments ------------------------------------------------
+ARGV_BYTES = "\udcff\udcfe"  # what Python makes of the bytes b"\xff\xfe" in sys.argv on a UTF-8 system
+SHOWN = "\N{REPLACEMENT CHARACTER}" * 2
+
+
+def test_names_and_ids_with_undecodable_bytes_are_saved_as_replacement_characters(tmp_path):
+    from conversation_coach.review import apply_override
+    from conversation_coach.transcript.io import load_transcript, save_transcript
+
+    transcript = Transcript(trainee=f"T-{ARGV_BYTES}", person_name=f"Nia {ARGV_BYTES}",
+                            turns=[Turn(speaker="person", text="Hello."), Turn(speaker="worker", text="Hi.")])
+    assert transcript.trainee == f"T-{SHOWN}"
+    transcript.reviewed_by = f"Rev {ARGV_BYTES}"  # set after creation, as `review --reviewer` does
+    apply_override(transcript, 1, main="open_question", comment=f"good {ARGV_BYTES}", reviewer=f"Sam {ARGV_BYTES}")
+    transcript.turns[1].review.comment += ARGV_BYTES
+    path = tmp_path / "t.json"
+    save_transcript(transcript, path)  # would raise UnicodeEncodeError if a surrogate got through
+    again = load_transcript(str(path))
+    assert (again.trainee, again.person_name, again.reviewed_by) == (f"T-{SHOWN}", f"Nia {SHOWN}", f"Rev {SHOWN}")
+    review = again.turns[1].review
+    assert (review.comment, review.reviewer) == (f"good {SHOWN}{SHOWN}", f"Sam {SHOWN}")
+    assert SupervisorReview(reviewer=ARGV_BYTES).reviewer == SHOWN
+
+
+def test_commands_given_undecodable_ids_answer_and_save_without_crashing(coach_home, tmp_path, capsys):
+    from conversation_coach.cli import main
+    from conversation_coach.lifecycle import on_finished
+    from conversation_coach.rubric.load import load_rubric
+    from conversation_coach.rubric.score import assess
+    from conversation_coach.store import Store
+
+    practice = Transcript(trainee=f"T{ARGV_BYTES}", scenario_id="home-after-fall",
+                          turns=[Turn(speaker="person", text="Hello."),
+                                 Turn(speaker="worker", text="What matters to you?")], finished=True)
+    assert on_finished(practice, assess(practice, load_rubric()), None) is None
+    assert [s.trainee for s in Store().sessions()] == [f"T{SHOWN}"]
+
+    assert main(["progress", "--json", "--trainee", f"T{ARGV_BYTES}"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["sessions"]) == 1  # the same trainee, found
+    out = tmp_path / "cpd.md"
+    assert main(["cpd", "-o", str(out), "--trainee", f"T{ARGV_BYTES}"]) == 0
+    assert "1 session(s)" in capsys.readouterr().out and out.is_file()
+    assert main(["compare", "home-after-fall", "--json", "--reviewed-by", ARGV_BYTES]) == 0
+    json.loads(capsys.readouterr().out)
+    assert main(["forget", f"X{ARGV_BYTES}", "--yes"]) == 1
+    assert "nothing is recorded" in capsys.readouterr().err
+    assert main(["forget", f"T{ARGV_BYTES}", "--yes"]) == 0
+    assert Store().sessions() == []
+
+
+def test_undecodable_argv_bytes_through_a_real_process(coach_home):
+    result = subprocess.run([sys.executable.encode(), b"-m", b"conversation_coach", b"forget", b"A\xff\xfe", b"--yes"],
+                            capture_output=True, timeout=60, env={**os.environ, "LC_ALL": "C.UTF-8"})
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr and b"unexpected error" not in result.stderr
+    assert "nothing is recorded about 'A\N{REPLACEMENT CHARACTER}\N{REPLACEMENT CHARACTER}'".encode() in result.stderr

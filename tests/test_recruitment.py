@@ -263,9 +263,10 @@ def test_purge_removes_only_old_assessments_and_reports_them(coach_home, capsys)
     old = _saved_assessment(coach_home, "OLD-7", days_ago=400)
     new = _saved_assessment(coach_home, "NEW-8", days_ago=3)
     stray = coach_home / "assessments" / "home-after-fall" / "ABANDONED-1-20250101-090000.json"
-    stray.write_text(make_transcript(GOOD_REPLIES[:1], mode="assessment", candidate="ABANDONED-1",
-                                     created="2025-01-01T09:00:00+00:00",
-                                     updated="2025-01-01T09:00:00+00:00").model_dump_json())
+    abandoned = make_transcript(GOOD_REPLIES[:1], mode="assessment", candidate="ABANDONED-1",
+                                created="2025-01-01T09:00:00+00:00", updated="2025-01-01T09:00:00+00:00")
+    abandoned.finished, abandoned.ended_by = False, None  # left mid-visit: never logged, only a file
+    stray.write_text(abandoned.model_dump_json())
     practice = make_transcript(GOOD_REPLIES, created="2024-01-01T09:00:00+00:00",
                                updated="2024-01-01T09:10:00+00:00")
     on_finished(practice, make_assessment(practice, score=40), None)

@@ -102,17 +102,47 @@ def test_v1_database_is_migrated_keeping_its_rows():
     assert old.what_matters_surfaced == ["football"] and old.duration_seconds is None
     [a] = s.assessments()
     assert (a.candidate, a.score, a.rubric_version, a.values_evidence) == ("OLD-1", 58, "0.9", [])
-    assert s.schema_version() == 2
+    assert s.schema_version() == SCHEMA_VERSION == 3
     with sqlite3.connect(path) as raw:
         versions = [r[0] for r in raw.execute("SELECT version FROM schema_version ORDER BY version")]
         columns = {r[1] for r in raw.execute("PRAGMA table_info(sessions)")}
-    assert versions == [1, 2]
+    assert versions == [1, 2, 3]
     assert {"scenario_version", "person_name", "duration_seconds", "ended_by"} <= columns
     # and the migrated file takes new rows with the new fields
     s.add_session(_session(70, person_name="Ryan", duration_seconds=300.0))
     assert [r.person_name for r in s.sessions()] == [None, "Ryan"]
     s.record_export(path.parent / "x.md", ["T-old"])
     assert s.exports_for("T-old")
+
+
+def test_migration_folds_rows_logged_twice_for_one_transcript_and_keys_rows_by_it():
+    """v3: one row per transcript path. An older file holding a visit logged twice keeps one row."""
+    path = progress_db_path()
+    conn = sqlite3.connect(path)
+    conn.executescript(V1_SCHEMA)
+    for score in (51, 52):
+        conn.execute("INSERT INTO sessions (date, scenario_id, score, transcript_path) VALUES (?, ?, ?, ?)",
+                     ("2026-01-07T09:00:00+00:00", "school-mornings", score, "/h/transcripts/a.json"))
+        conn.execute("INSERT INTO assessments (date, candidate, scenario_id, score, transcript_path) "
+                     "VALUES (?, ?, ?, ?, ?)", ("2026-01-07T10:00:00+00:00", "DUP-1", "home-after-fall",
+                                                score, "/h/assessments/home-after-fall/DUP-1.json"))
+    conn.commit()
+    conn.close()
+
+    s = Store()
+    assert [(r.score, r.transcript_path) for r in s.sessions()] == [(44, None), (52, "/h/transcripts/a.json")]
+    assert [r.score for r in s.assessments(candidate="DUP-1")] == [52]
+    # the key holds from now on: logging the same file again updates its row, catching up never adds one
+    assert s.add_session(_session(60, transcript_path="/h/transcripts/a.json"), replace=False) is None
+    s.add_session(_session(61, transcript_path="/h/transcripts/a.json"))
+    s.add_session(_session(62))  # no transcript (an import): never keyed
+    s.add_session(_session(63))
+    assert [r.score for r in s.sessions()] == [44, 61, 62, 63]
+    assert s.logged_transcripts() == ({"/h/transcripts/a.json"}, {"/h/assessments/home-after-fall/DUP-1.json"})
+    with sqlite3.connect(path) as raw, pytest.raises(sqlite3.IntegrityError):
+        raw.execute("INSERT INTO assessments (date, candidate, scenario_id, score, transcript_path) "
+                    "VALUES ('d', 'X', 'y', 1, '/h/assessments/home-after-fall/DUP-1.json')")
+    raw.close()
 
 
 def test_garbage_file_is_reported_with_its_path_and_left_untouched(capsys):

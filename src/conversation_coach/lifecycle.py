@@ -1,3 +1,5 @@
+
+
 """What happens when a conversation finishes, whichever front end ran it.
 
 Front ends (plain line mode, the TUI) call `on_finished` once, after the final
@@ -119,7 +121,6 @@ def on_finished(transcript: Transcript, assessment: Assessment, transcript_path=
             if not transcript.candidate:
                 raise ValueError("an assessment needs a candidate id")
             Store().add_assessment(assessment_record(transcript, assessment, transcript_path))
-        return None
     except Exception as exc:  # the end of a conversation must never crash on the log
         where = f" The transcript is saved at {transcript_path}." if transcript_path else ""
         message = f"conversation-coach: this conversation could not be added to the progress log: {exc}.{where}"
@@ -127,6 +128,18 @@ def on_finished(transcript: Transcript, assessment: Assessment, transcript_path=
             _reported = True
             print(message, file=sys.stderr)
         return message
+    catch_up()
+    return None
+
+
+def catch_up() -> list[Path]:
+    """Log finished visits an earlier run saved but never logged (killed in between). Never raises."""
+    try:
+        from conversation_coach.reconcile import reconcile
+
+        return reconcile()
+    except Exception:  # this visit is logged; the others will be caught up next time
+        return []
 
 
 def note_export(path, transcript: Transcript) -> None:

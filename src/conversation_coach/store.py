@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from conversation_coach import paths
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Stage 4 (information exchange) is "if appropriate" in the seed: not using it is not a miss.
 EXPECTED_STAGES = (1, 2, 3, 5)
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -202,7 +202,48 @@ _V2 = [
     "CREATE INDEX IF NOT EXISTS exports_subject ON exports(subject)",
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}
+# v3: one row per saved conversation. A kill between the final save and the log left visits
+# unlogged; `reconcile` now logs them from the files, and a unique transcript path makes that
+# (and a front end logging the same visit at the same moment) safe. Duplicates an older
+# version may have written are folded into the newest row first.
+_V3 = [
+    """DELETE FROM sessions WHERE transcript_path IS NOT NULL AND id NOT IN
+       (SELECT MAX(id) FROM sessions WHERE transcript_path IS NOT NULL GROUP BY transcript_path)""",
+    """DELETE FROM assessments WHERE transcript_path IS NOT NULL AND id NOT IN
+       (SELECT MAX(id) FROM assessments WHERE transcript_path IS NOT NULL GROUP BY transcript_path)""",
+    "CREATE UNIQUE INDEX sessions_transcript ON sessions(transcript_path)",
+    "CREATE UNIQUE INDEX assessments_transcript ON assessments(transcript_path)",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3}
+_SESSION_COLUMNS = ("date", "scenario_id", "score", "stages_reached", "traps", "what_matters", "trainee",
+                    "transcript_path", "scenario_version", "scenario_title", "person_name", "rubric_id",
+                    "rubric_version", "app_version", "ended_by", "duration_seconds")
+_ASSESSMENT_COLUMNS = ("date", "candidate", "scenario_id", "scenario_version", "rubric_id", "rubric_version",
+                       "app_version", "score", "parts", "stages_reached", "traps", "what_matters",
+                       "transcript_path", "values_evidence", "trust", "ended_by")
+
+
+def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], values: tuple, *,
+            replace: bool) -> int | None:
+    """Insert a row keyed by its transcript path: `replace` updates a row already logged for that
+    file (a front end has the fullest view); otherwise an existing row wins. Returns the row id,
+    or None when an existing row was kept."""
+    marks = ", ".join("?" for _ in columns)
+    if replace:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "transcript_path")
+        conflict = f"DO UPDATE SET {updates}"
+    else:
+        conflict = "DO NOTHING"
+    cur = conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
+                       f"ON CONFLICT(transcript_path) {conflict}", values)
+    if cur.rowcount == 0:
+        return None
+    path = values[columns.index("transcript_path")]
+    if path is not None and replace:
+        row = conn.execute(f"SELECT id FROM {table} WHERE transcript_path = ?", (path,)).fetchone()
+        return int(row[0])
+    return int(cur.lastrowid)
 
 
 # --------------------------------------------------------------------------- the store
@@ -429,26 +470,31 @@ class Store:
 
     # ---- practice sessions
 
-    def add_session(self, record: SessionRecord) -> int:
-        def work(conn: sqlite3.Connection) -> int:
-            cur = conn.execute(
-                """INSERT INTO sessions (date, scenario_id, score, stages_reached, traps, what_matters,
-                   trainee, transcript_path, scenario_version, scenario_title, person_name, rubric_id,
-                   rubric_version, app_version, ended_by, duration_seconds)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    record.date, record.scenario_id, int(record.score), _dump(sorted(set(record.stages_reached))),
-                    _dump([asdict(t) for t in record.traps]),
-                    _dump({"surfaced": record.what_matters_surfaced, "missed": record.what_matters_missed,
-                           "labels": record.what_matters_labels}),
-                    record.trainee, record.transcript_path, record.scenario_version, record.scenario_title,
-                    record.person_name, record.rubric_id, record.rubric_version, record.app_version,
-                    record.ended_by, record.duration_seconds,
-                ),
-            )
-            return int(cur.lastrowid)
+    def add_session(self, record: SessionRecord, *, replace: bool = True) -> int | None:
+        """Log a practice session; one row per transcript path (see `_insert` for `replace`)."""
+
+        def work(conn: sqlite3.Connection) -> int | None:
+            return _insert(conn, "sessions", _SESSION_COLUMNS, (
+                record.date, record.scenario_id, int(record.score), _dump(sorted(set(record.stages_reached))),
+                _dump([asdict(t) for t in record.traps]),
+                _dump({"surfaced": record.what_matters_surfaced, "missed": record.what_matters_missed,
+                       "labels": record.what_matters_labels}),
+                record.trainee, record.transcript_path, record.scenario_version, record.scenario_title,
+                record.person_name, record.rubric_id, record.rubric_version, record.app_version,
+                record.ended_by, record.duration_seconds,
+            ), replace=replace)
 
         return self._transaction(work)
+
+    def logged_transcripts(self) -> tuple[set[str], set[str]]:
+        """The transcript paths that already have a row: (practice sessions, assessments)."""
+
+        def work(conn: sqlite3.Connection) -> tuple[set[str], set[str]]:
+            return tuple(  # type: ignore[return-value]
+                {r[0] for r in conn.execute(f"SELECT transcript_path FROM {table} WHERE transcript_path IS NOT NULL")}
+                for table in ("sessions", "assessments"))
+
+        return self._read(work)
 
     def sessions(self, *, trainee: str | None = None, since: datetime | None = None) -> list[SessionRecord]:
         """Practice sessions, oldest first."""
@@ -484,25 +530,20 @@ class Store:
 
     # ---- assessments
 
-    def add_assessment(self, record: AssessmentRecord) -> int:
-        def work(conn: sqlite3.Connection) -> int:
-            cur = conn.execute(
-                """INSERT INTO assessments (date, candidate, scenario_id, scenario_version, rubric_id,
-                   rubric_version, app_version, score, parts, stages_reached, traps, what_matters,
-                   transcript_path, values_evidence, trust, ended_by)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    record.date, record.candidate, record.scenario_id, record.scenario_version,
-                    record.rubric_id, record.rubric_version, record.app_version, int(record.score),
-                    _dump(record.parts), _dump(sorted(set(record.stages_reached))),
-                    _dump([asdict(t) for t in record.traps]),
-                    _dump({"surfaced": record.what_matters_surfaced, "missed": record.what_matters_missed,
-                           "labels": record.what_matters_labels}),
-                    record.transcript_path, _dump(record.values_evidence),
-                    _dump(record.trust) if record.trust is not None else None, record.ended_by,
-                ),
-            )
-            return int(cur.lastrowid)
+    def add_assessment(self, record: AssessmentRecord, *, replace: bool = True) -> int | None:
+        """Log an assessment; one row per transcript path (see `_insert` for `replace`)."""
+
+        def work(conn: sqlite3.Connection) -> int | None:
+            return _insert(conn, "assessments", _ASSESSMENT_COLUMNS, (
+                record.date, record.candidate, record.scenario_id, record.scenario_version,
+                record.rubric_id, record.rubric_version, record.app_version, int(record.score),
+                _dump(record.parts), _dump(sorted(set(record.stages_reached))),
+                _dump([asdict(t) for t in record.traps]),
+                _dump({"surfaced": record.what_matters_surfaced, "missed": record.what_matters_missed,
+                       "labels": record.what_matters_labels}),
+                record.transcript_path, _dump(record.values_evidence),
+                _dump(record.trust) if record.trust is not None else None, record.ended_by,
+            ), replace=replace)
 
         return self._transaction(work)
 

@@ -46,6 +46,16 @@ def register(sub) -> None:
     cpd.set_defaults(handler=_cpd)
 
 
+def _ids_saveable(args: argparse.Namespace) -> None:
+    """Ids and names from the command line with undecodable bytes (surrogate escapes in sys.argv)
+    turned into U+FFFD, as transcripts store them: they are looked up in and written to UTF-8 files."""
+    from conversation_coach.transcript.model import encodable
+
+    for name in ("subject", "trainee", "reviewed_by"):
+        if isinstance(getattr(args, name, None), str):
+            setattr(args, name, encodable(getattr(args, name)))
+
+
 def _error(message: str) -> None:
     from conversation_coach.textsafe import clean_for_display
 
@@ -75,8 +85,10 @@ def _compare(args: argparse.Namespace) -> int:
     from conversation_coach.panel import PanelReport, build_panel, panel_csv, render_panel
     from conversation_coach.store import Store, StoreError
 
+    _ids_saveable(args)
     store = Store()
     try:
+        _catch_up(store)
         report = build_panel(args.scenario, store=store, reviewed_by=args.reviewed_by) if store.path.exists() \
             else PanelReport(scenario_id=args.scenario, candidates=[], reviewed_by=args.reviewed_by)
         if not report.candidates:
@@ -128,6 +140,7 @@ def _forget(args: argparse.Namespace) -> int:
     from conversation_coach.retention import forget, plan_forget
     from conversation_coach.store import StoreError
 
+    _ids_saveable(args)
     subject = args.subject
     try:
         plan = plan_forget(subject)
@@ -196,10 +209,18 @@ def _purge(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- progress and CPD
 
 
+def _catch_up(store) -> None:
+    """Log finished visits that were saved but never logged (a run killed in between); StoreError passes up."""
+    from conversation_coach.reconcile import reconcile
+
+    reconcile(store)
+
+
 def _sessions(trainee: str | None, since: datetime | None = None):
     from conversation_coach.store import Store
 
     store = Store()
+    _catch_up(store)
     if not store.path.exists():
         return []
     return store.sessions(trainee=trainee, since=since)
@@ -209,6 +230,7 @@ def _progress(args: argparse.Namespace) -> int:
     from conversation_coach.progress_report import render_progress, summarise
     from conversation_coach.store import StoreError
 
+    _ids_saveable(args)
     try:
         summary = summarise(_sessions(args.trainee))
     except StoreError as exc:
@@ -232,6 +254,7 @@ def _cpd(args: argparse.Namespace) -> int:
     from conversation_coach.fsutil import write_new_file
     from conversation_coach.store import Store, StoreError
 
+    _ids_saveable(args)
     since = None
     if args.since:
         try:

@@ -294,10 +294,11 @@ def _review(args: argparse.Namespace) -> int:
              "For a record on paper or in a file, use: conversation-coach export TRANSCRIPT --format html")
         return 2
     from conversation_coach.review import fill_missing_codings
+    from conversation_coach.transcript.model import encodable
     from conversation_coach.tui.review import ReviewApp
 
     fill_missing_codings(transcript, rubric)  # saved with the first verdict
-    app = ReviewApp(Path(args.transcript), rubric=rubric, reviewer=args.reviewer, transcript=transcript)
+    app = ReviewApp(Path(args.transcript), rubric=rubric, reviewer=encodable(args.reviewer), transcript=transcript)
     app.run()
     return 0
 

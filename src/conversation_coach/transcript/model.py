@@ -19,10 +19,21 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def encodable(value: object) -> object:
+    """A string with undecodable input bytes (the surrogate escapes Python gives stdin and
+    `sys.argv`) turned into U+FFFD, so it can always be saved as UTF-8; anything else as it is.
+
+    Every text field of the saved models goes through this, on creation and on assignment.
+    """
+    if isinstance(value, str) and _LONE_SURROGATE.search(value):
+        return _LONE_SURROGATE.sub("\N{REPLACEMENT CHARACTER}", value)
+    return value
+
+
 class SupervisorReview(BaseModel):
     """A supervisor's verdict on one turn: overrides the coder's view without altering it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     main: Move | None = None
     stage: int | None = Field(default=None, ge=1, le=5)
@@ -32,9 +43,14 @@ class SupervisorReview(BaseModel):
     reviewer: str = ""
     at: str = Field(default_factory=now_iso)
 
+    @field_validator("*")
+    @classmethod
+    def _encodable(cls, value: object) -> object:
+        return encodable(value)
+
 
 class Turn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     speaker: Speaker
     text: str
@@ -44,17 +60,17 @@ class Turn(BaseModel):
     surfaced: list[str] = Field(default_factory=list, description="what-matters/strength ids this line revealed")
     trust: float | None = None
 
-    @field_validator("text")
+    @field_validator("text", "at")
     @classmethod
-    def _encodable(cls, text: str) -> str:
+    def _encodable(cls, text: object) -> object:
         """Undecodable input bytes (stdin's surrogate escapes) become U+FFFD, so the turn can always be saved."""
-        return _LONE_SURROGATE.sub("\N{REPLACEMENT CHARACTER}", text)
+        return encodable(text)
 
 
 class Transcript(BaseModel):
     """A whole conversation. `mode` is practice or assessment (recruitment)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     schema_version: int = SCHEMA_VERSION
     id: str = ""
@@ -76,3 +92,9 @@ class Transcript(BaseModel):
     outcome_record: str | None = None
     time_limit_minutes: float | None = None
     turns: list[Turn] = Field(default_factory=list)
+
+    @field_validator("*")
+    @classmethod
+    def _encodable(cls, value: object) -> object:
+        """Ids and names can come from the command line (`--trainee`, `--reviewer`): keep them saveable."""
+        return encodable(value)

@@ -44,10 +44,12 @@ class ProgressScreen(Screen[None]):
     def _load(self) -> ProgressSummary:
         if self._given is not None:
             return summarise(self._given)
+        from conversation_coach.reconcile import reconcile
         from conversation_coach.store import Store, StoreError
 
         store = Store()
         try:
+            reconcile(store)  # visits saved finished but never logged (a run killed in between)
             sessions = store.sessions(trainee=self.trainee) if store.path.exists() else []
             self.problem = None
         except StoreError as exc:

@@ -6,6 +6,19 @@ from textual.content import Content
 
 from conversation_coach.textsafe import clean_for_display
 
+# The most of one line the app lays out: a 1 MB reply would make every later key press re-wrap it.
+# The transcript keeps every character; only what is shown stops here.
+MAX_SHOWN_CHARS = 4_000
+
+
+def clip_line(text: str | None, limit: int = MAX_SHOWN_CHARS) -> str:
+    """`text` up to `limit` characters, then a visible note of how many more there are."""
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    hidden = len(text) - limit
+    return f"{text[:limit]}… ({hidden:,} more character{'s' if hidden != 1 else ''} not shown)"
+
 
 def safe(text: str | None, *, keep_newlines: bool = True) -> str:
     """Text with escape sequences and control characters replaced by a visible placeholder."""

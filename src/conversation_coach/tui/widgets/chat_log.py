@@ -5,14 +5,17 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from conversation_coach.tui.text import line
+from conversation_coach.tui.text import clip_line, line
 
 
 class ChatLine(Static):
-    """One line of the conversation; the speaker's name leads, so it reads the same in monochrome."""
+    """One line of the conversation; the speaker's name leads, so it reads the same in monochrome.
+
+    A very long line is shown clipped with a note (`clip_line`); `text` keeps all of it.
+    """
 
     def __init__(self, speaker: str, text: str, kind: str) -> None:
-        content = line((f"{speaker}: ", "bold"), text)
+        content = line((f"{speaker}: ", "bold"), clip_line(text))
         super().__init__(content, markup=False, classes=f"chat-line -{kind}")
         self.speaker = speaker
         self.text = text

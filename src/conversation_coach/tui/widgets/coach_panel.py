@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from conversation_coach.rubric.coding import Coding
 from conversation_coach.rubric.model import Rubric
-from conversation_coach.tui.text import humanise, safe
+from conversation_coach.tui.text import clip_line, humanise, safe
 
 WAITING = "Reply to the person and the coach will say what your reply did."
 
@@ -29,11 +29,11 @@ def stage_name(rubric: Rubric, stage: int | None) -> str:
 
 
 def _text(*parts: tuple[str, str] | str) -> Text:
-    """Rich Text from literal pieces (never markup), cleaned of terminal controls."""
+    """Rich Text from literal pieces (never markup), cleaned of terminal controls, each clipped if huge."""
     out = Text()
     for part in parts:
         text, style = (part, "") if isinstance(part, str) else part
-        out.append(safe(text), style=style or None)
+        out.append(safe(clip_line(text)), style=style or None)
     return out
 
 
@@ -70,8 +70,9 @@ def coaching_content(rubric: Rubric, coding: Coding, reply: str, trust_change: f
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    head = text[: limit * 8]  # enough to fill `limit` after folding whitespace; never split all of 1 MB
+    folded = " ".join(head.split())
+    return folded if len(folded) <= limit and len(head) == len(text) else folded[: limit - 1] + "…"
 
 
 class CoachPanel(VerticalScroll):
