@@ -76,7 +76,7 @@ def test_the_question_answer_run_is_reported_on_the_turn_that_completes_it(capsy
     path.write_text("".join(f"Worker: {q}\nPerson: No.\n" for q in questions), encoding="utf-8")
     _, lines, _ = run(capsys, str(path))
     flagged = [line["turn"] for line in lines if any(t["trap"] == "question_answer" for t in line["traps"])]
-    assert flagged == [6]
+    assert flagged == [4]  # the third answered question completes the run, and it is reported once
 
 
 def test_unreadable_file_is_named_on_stderr_and_the_others_still_coded(capsys, tmp_path, plain):

@@ -184,8 +184,8 @@ def test_a_run_of_closed_questions_is_reported_once_on_the_turn_that_completes_i
                    "Any falls?", "One.", "Is there a carer?", "No.")
     codings = code_turns(turns, RUBRIC)
     flagged = [i for i, c in enumerate(codings) if any(t.trap == "question_answer" for t in c.traps)]
-    assert flagged == [6]
-    assert codings[6].stage is None
+    assert flagged == [4]  # three answered questions in a row make the run; reported once
+    assert codings[4].stage is None
     assert codings[1].main is None and codings[1].moves == []
 
 
@@ -238,3 +238,100 @@ def test_one_megabyte_reply_is_capped_with_a_visible_note():
     assert CAPPED_NOTE in coding.notes
     assert f"{MAX_CODED_CHARS:,}" in CAPPED_NOTE
     assert all(h.end <= MAX_CODED_CHARS for h in coding.trace)
+
+
+# --- follow-up: general phenomena found by playing the scenarios ---------------------------------
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("Since the boys moved out, how have the evenings been for you?", 1),
+    ("I've had the referral, but I'd sooner hear it from you: what's been going on?", 1),
+    ("Diolch for the tea, Gwen. Could you tell me a little about your family?", 1),
+    ("would you tell me a bit about how the week's gone", 1),
+    ("ok tell me about your Saturdays", 1),
+    ("With the money side of things, what are you proudest of managing?", 3),
+    ("Who do you ring when you're having a bad day?", 3),
+])
+def test_open_questions_behind_clauses_greetings_and_colons(text, stage):
+    coding = code(text, context="Saturdays are the worst, to be honest.")
+    assert (coding.main, coding.stage, coding.traps) == ("open_question", stage, [])
+
+
+def test_the_seed_s_how_not_to_open_is_not_credited_as_stage_one():
+    coding = code("So what's the problem today, and how can I help?")
+    assert coding.stage is None
+    assert [t.trap for t in coding.traps] == ["problem_solving"]
+    assert "what's the problem" in coding.traps[0].evidence.lower()
+
+
+def test_a_reflection_of_something_said_two_turns_back_is_still_a_reflection():
+    history = [Turn(speaker="person", text="Bowls on a Wednesday was the highlight, me and the lads from the pit."),
+               Turn(speaker="worker", text="When did you last go?"),
+               Turn(speaker="person", text="Not since the operation in March, my hip won't let me bend like that.")]
+    coding = code_utterance("Wednesday bowls with the lads from the pit was the highlight of the week.", history, RUBRIC)
+    assert coding.main in ("simple_reflection", "complex_reflection")
+    unrelated = code_utterance("The community transport runs on a Wednesday morning.", history, RUBRIC)
+    assert unrelated.main not in ("simple_reflection", "complex_reflection")
+
+
+def test_a_summary_that_ends_by_asking_where_to_start_is_a_stage_five_summary():
+    coding = code("So, the stairs are getting harder, you want to stay near the chapel, and your niece is happy to help. "
+                  "Where would you like to start?")
+    assert (coding.main, coding.stage) == ("summary", 5)
+    assert "open_question" in coding.moves
+
+
+@pytest.mark.parametrize(("text", "context", "main"), [
+    ("What matters to you is keeping your own front door.", "I'm not leaving this house, it's mine.",
+     "complex_reflection"),
+    ("You said you might have a word with Aled about the lifts.", "I could ask Aled, I suppose.", "simple_reflection"),
+    ("You must have been a wonderful cook.", "I fed six kids on nothing for years.", "affirmation"),
+])
+def test_statements_that_only_look_like_questions_or_advice(text, context, main):
+    coding = code(text, context)
+    assert coding.main == main
+    assert coding.traps == []
+
+
+@pytest.mark.parametrize(("text", "context", "trap"), [
+    ("It sounds like you've got a gambling problem.", "I do the scratchcards most days.", "labelling"),
+    ("so you're a problem drinker then", "I have a few every night.", "labelling"),
+    ("You know that's too much for your heart, don't you?", None, "confrontational"),
+    ("I'll refer you to the community mental health team.", None, "power"),
+    ("I'm going to have to tell your son about the falls.", None, "power"),
+    ("Don't worry, we'll sort all that out for you.", None, "problem_solving"),
+    ("Here, let me button your cardigan, it'll be quicker.", None, "power"),
+    ("Why don't you keep a diary of the bad nights?", None, "problem_solving"),
+    ("You really need to let the nurse dress that leg.", None, "expert"),
+    ("I reckon a few days away would make you feel loads better, let's book one.", None, "problem_solving"),
+    ("You're not eating though, are you? Look at the fridge.", None, "confrontational"),
+])
+def test_traps_found_by_playing_the_scenarios(text, context, trap):
+    assert trap in traps(text, context)
+
+
+def test_deciding_where_someone_lives_is_the_power_trap_not_only_advice():
+    found = traps("Honestly, I think the best thing is for you to go into a nursing home.")
+    assert found == {"power"}
+    assert traps("Given how worn out you are, I think you should rest in the afternoons.") == {"expert"}
+
+
+@pytest.mark.parametrize("text", [
+    "Why don't you tell me a bit more about that?",
+    "How about we have a cuppa first?",
+    "You know you can ring me any time, don't you?",
+    "If you'd like, I can refer you to the falls team.",
+    "I'll do my best for you.",
+    "It's for you to decide whether a care home is right, nobody else.",
+    "What's the problem with the new carers, from where you're sitting?",
+])
+def test_look_alikes_of_the_new_traps_are_clean(text):
+    assert traps(text, context="The new carers are a problem, and I don't know what to do.") == set()
+
+
+def test_three_answered_closed_questions_in_a_row_are_the_question_answer_trap():
+    turns = _turns("Are you on your own now?", "Yes.", "Have you got any help in?", "No.", "Do you go out at all?", "Not really.")
+    codings = code_turns(turns, RUBRIC)
+    assert [i for i, c in enumerate(codings) if any(t.trap == "question_answer" for t in c.traps)] == [4]
+    turns = _turns("How are the mornings?", "Slow.", "Slow mornings. What makes them slow?", "My hands.",
+                   "Your hands are stiff first thing. What helps?", "A hot water bottle.")
+    assert not any(t.trap == "question_answer" for c in code_turns(turns, RUBRIC) for t in c.traps)

@@ -4,34 +4,64 @@ Reading the rubric YAML and checking every author pattern costs more than coding
 hundred replies. The first load validates fully (errors name file and line, as always) and
 keeps the validated rubric as JSON in the user data dir, keyed by a hash of the file's
 bytes, the app version and the rubric model's own source; any change to one of them is a
-new key. A cache file that cannot be read or written is simply ignored.
+new key. Beside it goes the coder's analysis of each pattern (which words a match can start
+with, rubric/matching.py), which otherwise means parsing every pattern again on each run.
+A cache file that cannot be read or written is simply ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
-from conversation_coach.rubric.load import load_rubric
 from conversation_coach.rubric.model import Rubric
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 
 def _fingerprint(raw: bytes) -> str:
     from conversation_coach import __version__
-    from conversation_coach.rubric import model, safe_pattern
+    from conversation_coach.rubric import matching, model, safe_pattern
 
     h = hashlib.sha256()
     for part in (CACHE_FORMAT.encode(), __version__.encode(), raw):
         h.update(part)
         h.update(b"\0")
-    for module in (model, safe_pattern):
+    for module in (model, safe_pattern, matching):
         try:
             h.update(Path(module.__file__).read_bytes())
         except OSError:
             return ""  # cannot tell whether the model changed: do not cache
     return h.hexdigest()[:32]
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        from conversation_coach.fsutil import atomic_write_text
+        from conversation_coach.paths import ensure_private_dir
+
+        ensure_private_dir(path.parent)
+        atomic_write_text(path, text)
+    except OSError:
+        pass
+
+
+def _with_prefixes(rubric: Rubric, prefix_file: Path) -> Rubric:
+    """Seed the coder's pattern analysis from disk; compile now and save it when it is not there."""
+    from conversation_coach.rubric.matching import PREFIX_MEMO, compiled_rubric
+
+    try:
+        saved = json.loads(prefix_file.read_bytes())
+        if isinstance(saved, dict):
+            PREFIX_MEMO.update({k: v for k, v in saved.items()
+                                if isinstance(k, str) and (v is None or isinstance(v, list))})
+            return rubric
+    except (OSError, ValueError):
+        pass
+    compiled_rubric(rubric)
+    _write(prefix_file, json.dumps(PREFIX_MEMO))
+    return rubric
 
 
 def load_rubric_cached(path: Path | str | None = None) -> Rubric:
@@ -44,19 +74,17 @@ def load_rubric_cached(path: Path | str | None = None) -> Rubric:
     except OSError:
         key = ""
     if not key:
-        return load_rubric(path)
-    cache_file = user_home() / "cache" / f"rubric-{key}.json"
-    try:
-        return Rubric.model_validate_json(cache_file.read_bytes(), context={"patterns_checked": True})
-    except (OSError, ValueError):
-        pass
-    rubric = load_rubric(path)
-    try:
-        from conversation_coach.fsutil import atomic_write_text
-        from conversation_coach.paths import ensure_private_dir
+        from conversation_coach.rubric.load import load_rubric
 
-        ensure_private_dir(cache_file.parent)
-        atomic_write_text(cache_file, rubric.model_dump_json(by_alias=True))
-    except OSError:
-        pass
-    return rubric
+        return load_rubric(path)
+    cache_dir = user_home() / "cache"
+    cache_file = cache_dir / f"rubric-{key}.json"
+    prefix_file = cache_dir / f"prefixes-{key}.json"
+    try:
+        rubric = Rubric.model_validate_json(cache_file.read_bytes(), context={"patterns_checked": True})
+    except (OSError, ValueError):
+        from conversation_coach.rubric.load import load_rubric
+
+        rubric = load_rubric(path)
+        _write(cache_file, rubric.model_dump_json(by_alias=True))
+    return _with_prefixes(rubric, prefix_file)

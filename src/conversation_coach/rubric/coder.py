@@ -9,8 +9,11 @@ fire on words and raise *signals* (e.g. `signal:open_start`, `signal:reflective_
 *moves* (e.g. `move:permission`) and *traps*. This module then reads each sentence as a
 question (open or closed), a permission request, or a statement, and a statement as an
 affirmation, advice, information, a reflection of the person's previous turn (judged
-by overlap with it, the I -> you shift and reflective stems) or something else. The
-utterance's main move and stage follow the labelling convention in the rubric.
+by overlap with it, the I -> you shift and reflective stems; a firmer overlap with what they
+said a turn or two earlier counts too) or something else. The utterance's main move and
+stage follow the labelling convention in the rubric: a summary that ends by asking where to
+start is still a summary, and a stage-5 one. When a sentence is both the power and the
+expert trap ("I think you should move into a home"), the power trap is reported.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from conversation_coach.rubric.coding import Coding, RuleHit, TrapHit
 from conversation_coach.rubric.matching import Hit, RuleRunner, compiled_rubric, run_rules
-from conversation_coach.rubric.model import Rubric, Rule
+from conversation_coach.rubric.model import Rubric
 from conversation_coach.rubric.textprep import Prepared, Sentence, content_stems, prepare, words_of
 from conversation_coach.textsafe import MAX_CODED_CHARS, normalise_for_coding
 from conversation_coach.transcript.model import Turn
@@ -33,10 +37,12 @@ _WORKER_FIRST_PERSON = re.compile(
     r"^(?:i|i'm|i've|i'll|i'd|we'll|we've|we're|let me|let's)\b(?! (?:hear|guess|wonder|imagine|sense|get the sense|"
     r"can see|see|notice|noticed|understand|get that|suppose|think you|suspect))")
 _SO_PREAMBLE = re.compile(r"^(?:[\w'-]+[,.]? ){0,3}?so\b(?! (?:much|many|far|long|that)\b)")
-_QUESTION_CLAUSE = re.compile(  # a clause that asks: "what did he say", "does he sleep", "how often"
-    r"(?:what|how|why|when|where|who|which)(?:'s|'d| (?:do|does|did|is|are|was|were|have|has|had|can|could|will|would|"
+_QUESTION_CLAUSE = re.compile(  # a clause that asks: "what did he say", "and does he sleep", "who helps you"
+    r"(?:(?:and|or|but|so|then) )?"
+    r"(?:who (?:helps|looks|comes|sees|does|gets|takes|cooks|cleans|shops)\b|"
+    r"(?:what|how|why|when|where|who|which)(?:'s|'d| (?:[a-z]+ )?(?:do|does|did|is|are|was|were|have|has|had|can|could|will|would|"
     r"should|often|much|many|long|about|else)\b)|(?:do|does|did|is|are|was|were|have|has|can|could|will|would) "
-    r"(?:you|he|she|they|it|we|i|there)\b")
+    r"(?:you|he|she|they|it|we|i|there)\b)")
 _CLAUSE_BREAK = re.compile(r",|;|:|\band\b|\bbut\b")
 
 QUESTION_KINDS = ("open", "closed")
@@ -101,15 +107,11 @@ def _previous_person_turn(history: Sequence[Turn]) -> tuple[str | None, str | No
     return (" ".join(reversed(said)) if said else None), (" ".join(reversed(earlier)) if earlier else None)
 
 
-def _structural_rule(rubric: Rubric, check: str) -> Rule | None:
-    return compiled_rubric(rubric).structural.get(check)
-
-
 # Signals read only for some decisions (stage, summary, complexity): their rules run when needed.
 LAZY_SIGNALS = frozenset({
     "signal:broad_opener", "signal:exploratory", "signal:info_gathering", "signal:action", "signal:strength",
     "signal:conversation_permission", "signal:complex_stem", "signal:feeling", "signal:reaction_check",
-    "signal:check_question",
+    "signal:check_question", "signal:next_step",
 })
 
 
@@ -131,8 +133,8 @@ class _Context:
         self.compiled = compiled_rubric(rubric)
         self.runner = RuleRunner(prepared, self.compiled, previous)
         self._add(self.runner.run(None, LAZY_SIGNALS))
-        self.previous_stems = content_stems(words_of(previous.lower())) if previous else set()
-        self.earlier_stems = content_stems(words_of(earlier.lower())) - self.previous_stems if earlier else set()
+        self._previous_stems: frozenset[str] | None = None
+        self._earlier_stems: frozenset[str] | None = None
         self._previous_feeling: bool | None = None
 
     def _add(self, hits: list[Hit]) -> None:
@@ -146,13 +148,27 @@ class _Context:
         self._add(self.runner.run(frozenset(targets)))
 
     @property
+    def previous_stems(self) -> frozenset[str]:
+        """Content words of the person's previous turn (worked out only when a reflection is judged)."""
+        if self._previous_stems is None:
+            self._previous_stems = _stems_of(self.previous) if self.previous else frozenset()
+        return self._previous_stems
+
+    @property
+    def earlier_stems(self) -> frozenset[str]:
+        """Content words the person used a turn or two before that, and not in their last turn."""
+        if self._earlier_stems is None:
+            self._earlier_stems = _stems_of(self.earlier) - self.previous_stems if self.earlier else frozenset()
+        return self._earlier_stems
+
+    @property
     def previous_feeling(self) -> bool:
         if self._previous_feeling is None:
             self._previous_feeling = bool(self.previous) and _names_feeling(self.previous, self.rubric)
         return self._previous_feeling
 
     def note(self, check: str, sentence: Sentence | None = None, span: tuple[int, int] | None = None) -> None:
-        rule = _structural_rule(self.rubric, check)
+        rule = self.compiled.structural.get(check)
         if rule is None:
             return
         if span is None:
@@ -162,7 +178,13 @@ class _Context:
                                        message=rule.message))
 
     def enabled(self, check: str) -> bool:
-        return _structural_rule(self.rubric, check) is not None
+        return check in self.compiled.structural
+
+
+@lru_cache(maxsize=256)
+def _stems_of(text: str) -> frozenset[str]:
+    """A person turn's content words; cached, since one turn is the context of several worker turns."""
+    return frozenset(content_stems(words_of(text.lower())))
 
 
 def _names_feeling(text: str, rubric: Rubric) -> bool:
@@ -264,7 +286,7 @@ def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
 
 def _next_step(r: _Reading) -> bool:
     """An open question asking where to go next ("What would you like to start with?")."""
-    return r.kind == "open" and "signal:next_step" in r.signals
+    return r.kind in QUESTION_KINDS and "signal:next_step" in r.signals
 
 
 def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
@@ -274,6 +296,8 @@ def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
     the garden. What would you like to start with?" gathers, then turns towards actions.
     """
     pairs = list(zip(ctx.prepared.sentences, readings, strict=True))
+    if any(r.kind in QUESTION_KINDS for r in readings):
+        ctx.need("signal:next_step")  # readings share their sentence's signal set, so they see it too
     if "signal:next_step" in ctx.all_targets:
         pairs = [(s, r) for s, r in pairs if not _next_step(r)]
         if not pairs:
@@ -286,11 +310,11 @@ def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
     if kinds & {"advice", "permission", "open", "affirmation"}:
         return False
     listening = ("simple", "complex") if ctx.previous is not None else ("simple", "complex", "other", "affirmation")
+    so_list = any(_SO_PREAMBLE.match(s.text) and len(_CLAUSE_BREAK.findall(s.body)) >= 3 for s in sentences)
     if ctx.previous is not None:
         if any(r.kind == "information" and not r.weak for r in readings):
             return False
-        if not any("signal:reflective_stem" in r.signals for r in readings) and not any(
-                _SO_PREAMBLE.match(s.text) and len(_CLAUSE_BREAK.findall(s.body)) >= 3 for s in sentences):
+        if not so_list and not any("signal:reflective_stem" in r.signals for r in readings):
             return False  # without a summary marker, a summary says back what it gathers ("So, ..., ... and ...")
     gathered = [s for s, r in zip(sentences, readings, strict=True)
                 if (r.kind in listening or r.weak) and _YOU.search(s.body)]
@@ -302,7 +326,7 @@ def _is_summary(ctx: _Context, readings: list[_Reading]) -> bool:
     ctx.need("signal:action")
     if "signal:action" in ctx.all_targets and words >= 14 and clauses >= 2 and you_clauses >= 2:
         return True
-    return words >= 14 and clauses >= 3 and (ctx.previous is None or you_clauses >= 2)
+    return words >= 14 and clauses >= 3 and (ctx.previous is None or you_clauses >= 2 or so_list)
 
 
 def _rapid_fire(ctx: _Context, readings: list[_Reading]) -> tuple[int, int] | None:
@@ -459,7 +483,7 @@ def _traps(ctx: _Context, readings: list[_Reading]) -> list[TrapHit]:
         evidence, start, end = prepared.evidence(hit.start, hit.end)
         traps.append(TrapHit.model_construct(trap=name, rule=hit.rule.id, evidence=evidence, start=start, end=end,
                                              message=hit.rule.message))
-    rule = _structural_rule(ctx.rubric, "rapid_fire")
+    rule = ctx.compiled.structural.get("rapid_fire")
     if "question_answer" not in seen and rule is not None:
         span = _rapid_fire(ctx, readings)
         if span:

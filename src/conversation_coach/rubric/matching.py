@@ -103,12 +103,26 @@ def _stop(cur: str, out: set[str]) -> None:
     out.add(cur)
 
 
+# Prefix analyses already done, by pattern source; rubric/cache.py keeps them on disk between runs,
+# because parsing every pattern again costs a one-shot command such as `code` a noticeable share of its time.
+PREFIX_MEMO: dict[str, list[str] | None] = {}
+
+
 def match_prefixes(source: str) -> frozenset[str] | None:
     """The literal prefixes (1-3 chars) every match of `source` starts with, or None when unknown.
 
     The coder then tries the pattern only where a word starts with one of them, instead of
     scanning every position: the same hits, several times faster.
     """
+    if source in PREFIX_MEMO:
+        known = PREFIX_MEMO[source]
+        return None if known is None else frozenset(known)
+    found = _match_prefixes(source)
+    PREFIX_MEMO[source] = None if found is None else sorted(found)
+    return found
+
+
+def _match_prefixes(source: str) -> frozenset[str] | None:
     from conversation_coach.rubric.safe_pattern import _p
 
     out: set[str] = set()
@@ -144,7 +158,9 @@ def compile_rule(rule: Rule) -> CompiledRule:
     if rule.exceptions:
         exceptions = re.compile("|".join(f"(?:{expand_macros(p)})" for p in rule.exceptions), re.IGNORECASE)
     fuzzy = [p.lower() for p in rule.phrases] if rule.kind == "fuzzy" else []
-    first = match_prefixes(source) if word_start and rule.where == "anywhere" else None
+    # Where a match can start: any word for `anywhere` rules, a sentence's first word for `start` rules
+    # (its body, or the preamble before it); either way a word start, so the same analysis serves both.
+    first = match_prefixes(source) if (word_start or rule.where == "start") else None
     fuzzy_words = [tuple(_FUZZY_WORD.findall(p)) for p in fuzzy if _FUZZY_WORD.findall(p)]
     initials = ["".join(w[0] for w in words) for words in fuzzy_words]
     return CompiledRule(rule, regex, fuzzy, exceptions, first, fuzzy_words, initials)
@@ -161,6 +177,7 @@ class CompiledRubric:
     structural: dict[str, Rule]  # check name -> the first structural rule running it
     groups: dict = field(default_factory=dict)  # (targets, exclude) -> rule indexes, filled as used
     window_rules: dict[str, tuple[int, ...]] = field(default_factory=dict)  # memo for rules_for_window
+    always: frozenset[int] = frozenset()  # rules run on every reply: no known first words, or fuzzy
 
     def rules_for_window(self, window: str) -> tuple[int, ...]:
         """Rules that may match at a word starting with `window` (its first _PREFIX_LEN characters)."""
@@ -185,7 +202,8 @@ def compiled_rubric(rubric: Rubric) -> CompiledRubric:
         for rule in rubric.rules:
             if rule.kind == "structural" and rule.check:
                 structural.setdefault(rule.check, rule)
-        cached = CompiledRubric(rules, by_prefix, structural)
+        always = frozenset(i for i, c in enumerate(rules) if c.prefixes is None or c.fuzzy)
+        cached = CompiledRubric(rules, by_prefix, structural, always=always)
         rubric._compiled = cached
     return cached  # type: ignore[return-value]
 
@@ -265,15 +283,14 @@ class RuleRunner:
         hits: list[Hit] = []
         if not self.prepared.sentences:
             return hits
-        rules = self.compiled.rules
+        done = self._done
         candidates = self.candidates
+        always = self.compiled.always
         for index in indexes:
-            if index not in self._done:
-                self._done.add(index)
-                c = rules[index]
-                if c.prefixes is not None and index not in candidates and not c.fuzzy:
-                    continue  # no word in the reply can start a match
-                self._run_one(index, hits)
+            if index not in done:
+                done.add(index)
+                if index in candidates or index in always:  # else no word in the reply can start a match
+                    self._run_one(index, hits)
         return hits
 
     def _run_one(self, index: int, hits: list[Hit]) -> None:

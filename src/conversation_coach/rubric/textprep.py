@@ -31,6 +31,7 @@ _CANON_WORDS = {
     "judgment": "judgement", "apologize": "apologise", "ain't": "isn't", "mmhmm": "mm-hmm", "mhm": "mm-hmm",
     "uh-huh": "mm-hmm", "mm-hm": "mm-hmm", "hmm": "mm",
 }
+_CANON_KEYS = frozenset(_CANON_WORDS)
 _IZE = re.compile(r"(?<=[a-z]{2})(iz|yz)(e|es|ed|ing|ation|ations)$")
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 
@@ -110,6 +111,8 @@ def canonicalise(text: str) -> tuple[str, list[int] | None]:
     if len(lowered) != len(text):  # rare Unicode case changes (e.g. dotted capital I)
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     lowered = lowered.replace("\u2019", "'").replace("\u2018", "'")
+    if "iz" not in lowered and "yz" not in lowered and _CANON_KEYS.isdisjoint(_WORD.findall(lowered)):
+        return lowered, None  # the common case: nothing to respell, no word-by-word pass
     pieces: list[str] = []
     offsets: list[int] | None = None
     last = 0
