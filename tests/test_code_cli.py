@@ -139,3 +139,27 @@ def test_end_to_end_subprocess(tmp_path, plain):
     assert proc.returncode == 0, proc.stderr
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(lines) == 5 and lines[4]["traps"][0]["trap"] == "expert"
+
+
+def test_many_files_are_coded_in_parallel_with_the_same_output(tmp_path, capsys, monkeypatch):
+    """Past a handful of files `code` splits them across cores; the output must not change."""
+    from conversation_coach.commands import coding
+
+    paths = []
+    for k in range(10):
+        path = tmp_path / f"t{k}.jsonl"
+        path.write_text(
+            '{"speaker": "person", "text": "The stairs are getting too much for me."}\n'
+            f'{{"speaker": "worker", "text": "What would help most with the stairs, visit {k}?"}}\n'
+            '{"speaker": "worker", "text": "I think you should move into a bungalow."}\n',
+            encoding="utf-8",
+        )
+        paths.append(str(path))
+    monkeypatch.setattr(coding.os, "cpu_count", lambda: 2)
+    assert main(["code", *paths]) == 0
+    parallel = capsys.readouterr().out
+    monkeypatch.setattr(coding.os, "cpu_count", lambda: 1)
+    assert main(["code", *paths]) == 0
+    sequential = capsys.readouterr().out
+    assert parallel == sequential
+    assert [json.loads(line)["source"] for line in parallel.splitlines()][::3] == paths

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -41,38 +42,80 @@ def _warn(message: str) -> None:
 
 def run_code(args: argparse.Namespace) -> int:
     from conversation_coach.rubric.cache import load_rubric_cached
-    from conversation_coach.rubric.coder import code_turns
-    from conversation_coach.transcript.io import TranscriptError, load_transcript
-    from conversation_coach.yamlload import LoadError
 
     try:
         rubric = load_rubric_cached(args.rubric)
-    except LoadError as exc:
+    except Exception as exc:
+        from conversation_coach.yamlload import LoadError  # only on failure: a cached rubric needs no YAML
+
+        if not isinstance(exc, LoadError):
+            raise
         for problem in exc.problems:
             _warn(f"conversation-coach code: rubric: {problem}")
         return 2
     failed = 0
     out = sys.stdout
-    for source in args.transcripts:
-        try:
-            transcript = load_transcript(source)
-        except TranscriptError as exc:
-            _warn(f"conversation-coach code: {exc}")
+    for lines, error in _code_all(args.transcripts, rubric):
+        if error:
+            _warn(f"conversation-coach code: {error}")
             failed += 1
-            continue
-        except (OSError, ValueError) as exc:  # e.g. an unreadable stdin, a decoding problem
-            _warn(f"conversation-coach code: {source}: cannot read: {exc}")
-            failed += 1
-            continue
-        codings = code_turns(transcript.turns, rubric, full_trace=False)
-        lines = []
-        for i, (turn, coding) in enumerate(zip(transcript.turns, codings, strict=True)):
-            record = {"source": source, "turn": i, "speaker": turn.speaker}
-            record.update(coding.contract_dict())
-            if turn.speaker != "worker":
-                record.update({"main": None, "moves": [], "stage": None, "traps": []})
-            lines.append(_terminal_safe_json(json.dumps(record, ensure_ascii=False)))
-        if lines:
+        elif lines:
             out.write("\n".join(lines) + "\n")
     out.flush()
     return 1 if failed else 0
+
+
+_PARALLEL_MIN_FILES = 8
+_WORKER_RUBRIC = None  # set in the parent before forking, so workers inherit the compiled rules
+
+
+def _code_all(sources: list[str], rubric):
+    """Code every source in order; many files are split across the machine's cores (same output)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(sources) < _PARALLEL_MIN_FILES or "-" in sources or not _can_fork():
+        for source in sources:
+            yield _code_one(source, rubric)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from conversation_coach.rubric.matching import compiled_rubric
+
+    global _WORKER_RUBRIC
+    compiled_rubric(rubric)  # compile the rules once, before forking, not once per worker
+    _WORKER_RUBRIC = rubric
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        chunk = max(1, len(sources) // (workers * 4))
+        yield from pool.map(_code_one_in_worker, sources, chunksize=chunk)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _code_one_in_worker(source: str) -> tuple[list[str], str | None]:
+    return _code_one(source, _WORKER_RUBRIC)
+
+
+def _code_one(source: str, rubric) -> tuple[list[str], str | None]:
+    """One transcript's JSON lines, or the message saying why it could not be read."""
+    from conversation_coach.rubric.coder import code_turns
+    from conversation_coach.transcript.io import TranscriptError, load_transcript
+
+    try:
+        transcript = load_transcript(source)
+    except TranscriptError as exc:
+        return [], str(exc)
+    except (OSError, ValueError) as exc:  # e.g. an unreadable stdin, a decoding problem
+        return [], f"{source}: cannot read: {exc}"
+    codings = code_turns(transcript.turns, rubric, full_trace=False)
+    lines = []
+    for i, (turn, coding) in enumerate(zip(transcript.turns, codings, strict=True)):
+        record = {"source": source, "turn": i, "speaker": turn.speaker}
+        record.update(coding.contract_dict())
+        if turn.speaker != "worker":
+            record.update({"main": None, "moves": [], "stage": None, "traps": []})
+        lines.append(_terminal_safe_json(json.dumps(record, ensure_ascii=False)))
+    return lines, None
