@@ -29,14 +29,12 @@ REPLIES = [
 def snapshot_app(monkeypatch, coach_home):
     """An app that sees only the test scenario (as shipped) and one user scenario."""
     import conversation_coach.paths as paths
-    import conversation_coach.scenario.load as scenario_load
 
     def test_shipped(kind: str) -> Path:
         return DATA / "scenarios" if kind == "scenarios" else real_shipped(kind)
 
     real_shipped = paths.shipped_dir
     monkeypatch.setattr(paths, "shipped_dir", test_shipped)
-    monkeypatch.setattr(scenario_load, "shipped_dir", test_shipped)
     user = coach_home / "scenarios"
     user.mkdir(parents=True, exist_ok=True)
     text = (DATA / "scenarios" / "tui-visit.yaml").read_text(encoding="utf-8")

@@ -123,16 +123,22 @@ def plan_forget(subject: str, store: Store | None = None) -> RetentionPlan:
     return plan
 
 
+def _remove_files(paths: list[Path]) -> list[Path]:
+    """Remove each file; those already gone are skipped. Returns the ones removed here."""
+    removed: list[Path] = []
+    for path in paths:
+        try:
+            path.unlink()
+            removed.append(path)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
 def forget(subject: str, plan: RetentionPlan, store: Store | None = None) -> RetentionPlan:
     """Carry out `plan`: remove the files, then the rows, then scrub the store file."""
     store = store or Store()
-    done = RetentionPlan()
-    for path in plan.files:
-        try:
-            path.unlink()
-            done.files.append(path)
-        except FileNotFoundError:
-            pass
+    done = RetentionPlan(files=_remove_files(plan.files))
     if store.path.exists():
         done.rows = store.delete_subject(subject, also_paths=[str(p.resolve()) for p in plan.files])
     return done
@@ -182,13 +188,7 @@ def plan_purge(days: float, store: Store | None = None, *, now: datetime | None 
 
 def purge(plan: PurgePlan, store: Store | None = None) -> PurgePlan:
     store = store or Store()
-    done = PurgePlan()
-    for path in plan.files:
-        try:
-            path.unlink()
-            done.files.append(path)
-        except FileNotFoundError:
-            pass
+    done = PurgePlan(files=_remove_files(plan.files))
     if plan.assessment_ids and store.path.exists():
         done.rows = {"assessments": store.delete_assessments(plan.assessment_ids)}
         done.assessment_ids = list(plan.assessment_ids)

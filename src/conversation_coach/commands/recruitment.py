@@ -136,6 +136,13 @@ def _scenario_ids() -> set[str]:
 # --------------------------------------------------------------------------- retention
 
 
+def _print_list(heading: str, lines: list[str]) -> None:
+    """A heading, then one indented line per item: what a removal will touch or touched."""
+    print(heading)
+    for line in lines:
+        print(f"  {line}")
+
+
 def _forget(args: argparse.Namespace) -> int:
     from conversation_coach.retention import forget, plan_forget
     from conversation_coach.store import StoreError
@@ -151,9 +158,7 @@ def _forget(args: argparse.Namespace) -> int:
         _error(f"nothing is recorded about '{subject}' (no transcripts, exports or progress rows). Nothing was removed.")
         return 1
     if not args.yes:
-        print(f"This would remove everything about '{subject}':")
-        for line in plan.describe():
-            print(f"  {line}")
+        _print_list(f"This would remove everything about '{subject}':", plan.describe())
         _error("nothing was removed; run again with --yes to remove it.")
         return 2
     try:
@@ -161,9 +166,7 @@ def _forget(args: argparse.Namespace) -> int:
     except (StoreError, OSError) as exc:
         _error(f"{exc}. Some items may remain; run the command again.")
         return 1
-    print(f"Removed everything about '{subject}':")
-    for line in done.describe() or ["(nothing left to remove)"]:
-        print(f"  {line}")
+    _print_list(f"Removed everything about '{subject}':", done.describe() or ["(nothing left to remove)"])
     print("The progress file was compacted so no copy of the removed rows remains in it.")
     return 0
 
@@ -185,9 +188,7 @@ def _purge(args: argparse.Namespace) -> int:
         print(f"No assessment records or files older than {days} days. Nothing was removed.")
         return 0
     if not args.yes:
-        print(f"Assessment records and files older than {days} days:")
-        for line in plan.describe():
-            print(f"  {line}")
+        _print_list(f"Assessment records and files older than {days} days:", plan.describe())
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             _error("nothing was removed; run again with --yes to remove them.")
             return 2
@@ -200,9 +201,8 @@ def _purge(args: argparse.Namespace) -> int:
     except (StoreError, OSError) as exc:
         _error(f"{exc}. Some items may remain; run the command again.")
         return 1
-    print(f"Removed assessment records and files older than {days} days:")
-    for line in done.describe() or ["(nothing left to remove)"]:
-        print(f"  {line}")
+    _print_list(f"Removed assessment records and files older than {days} days:",
+                done.describe() or ["(nothing left to remove)"])
     return 0
 
 

@@ -89,9 +89,7 @@ def _load_rubric(path: str | None):
 
     try:
         return load_rubric(path)
-    except LoadError as exc:
-        _err(f"cannot load the rubric: {exc}")
-    except OSError as exc:
+    except (LoadError, OSError) as exc:
         _err(f"cannot load the rubric: {exc}")
     return None
 

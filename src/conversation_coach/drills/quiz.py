@@ -6,16 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from conversation_coach.drills.outcome import CATEGORY_LABELS, Category, check_outcome
+from conversation_coach.strict import StrictModel
 from conversation_coach.yamlload import load_model
 
 QUIZ_PATH = Path(__file__).with_name("outcomes_quiz.yaml")
 
 
-class QuizItem(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class QuizItem(StrictModel):
     statement: str
     category: Literal["personal_outcome", "need_or_barrier", "resource_or_service", "output"]
 
@@ -24,8 +22,7 @@ class QuizItem(BaseModel):
         return self.category == "personal_outcome"
 
 
-class Quiz(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Quiz(StrictModel):
     id: str
     source: str
     items: list[QuizItem]

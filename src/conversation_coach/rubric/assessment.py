@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from conversation_coach.strict import StrictModel
 
 ASSESSMENT_SCHEMA_VERSION = 1
 Band = Literal["below fair", "fair", "good", "n/a"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class StageCoverage(_Model):
+class StageCoverage(StrictModel):
     stage: int = Field(ge=1, le=5)
     name: str
     reached: bool
@@ -23,13 +21,13 @@ class StageCoverage(_Model):
     example_turn: int | None = None
 
 
-class StageFlow(_Model):
+class StageFlow(StrictModel):
     opened_with_stage_1: bool
     closed_with_stage_5: bool
     sequence: list[int] = Field(default_factory=list, description="stages of worker turns, in order")
 
 
-class TrapFinding(_Model):
+class TrapFinding(StrictModel):
     trap: str
     name: str = ""
     turn: int
@@ -40,7 +38,7 @@ class TrapFinding(_Model):
     rewrite: str = ""
 
 
-class Metric(_Model):
+class Metric(StrictModel):
     name: str
     value: float | None
     display: str
@@ -50,20 +48,20 @@ class Metric(_Model):
     note: str = Field(default="", description="what is counted and whose thresholds the bands are")
 
 
-class ScorePart(_Model):
+class ScorePart(StrictModel):
     name: str
     points: float
     max_points: float
     detail: str = ""
 
 
-class Suggestion(_Model):
+class Suggestion(StrictModel):
     stage: int | None
     question: str
     why: str = ""
 
 
-class Discovery(_Model):
+class Discovery(StrictModel):
     """What matters or strengths: ids surfaced and missed, with the person's words where surfaced."""
 
     surfaced: list[str] = Field(default_factory=list)
@@ -71,12 +69,12 @@ class Discovery(_Model):
     labels: dict[str, str] = Field(default_factory=dict)
 
 
-class TrustRange(_Model):
+class TrustRange(StrictModel):
     start: float
     end: float
 
 
-class Assessment(_Model):
+class Assessment(StrictModel):
     schema_version: int = ASSESSMENT_SCHEMA_VERSION
     rubric_id: str = ""
     rubric_version: str = ""

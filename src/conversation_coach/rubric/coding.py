@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from conversation_coach.strict import StrictModel
 
 Move = Literal[
     "open_question",
@@ -23,10 +25,8 @@ MOVES: tuple[str, ...] = get_args(Move)
 TRAPS: tuple[str, ...] = get_args(TrapName)
 
 
-class RuleHit(BaseModel):
+class RuleHit(StrictModel):
     """One rule that fired, on which words: the trace a supervisor can read."""
-
-    model_config = ConfigDict(extra="forbid")
 
     rule: str
     target: str = Field(description="what the rule points at, e.g. 'move:open_question' or 'trap:expert'")
@@ -36,9 +36,7 @@ class RuleHit(BaseModel):
     message: str = ""
 
 
-class TrapHit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TrapHit(StrictModel):
     trap: TrapName
     rule: str
     evidence: str
@@ -47,10 +45,8 @@ class TrapHit(BaseModel):
     message: str = ""
 
 
-class Coding(BaseModel):
+class Coding(StrictModel):
     """The coder's layer for one worker turn (person turns carry an empty Coding)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     main: Move | None = None
     moves: list[Move] = Field(default_factory=list)

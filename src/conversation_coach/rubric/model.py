@@ -8,24 +8,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
 
 from conversation_coach.rubric.coding import MOVES, TRAPS
 from conversation_coach.rubric.safe_pattern import pattern_problem
+from conversation_coach.strict import StrictModel
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Stage(_Model):
+class Stage(StrictModel):
     number: int = Field(ge=1, le=5)
     name: str
     purpose: str
     questions: list[str] = Field(min_length=1, description="the seed's example questions: the suggestion bank")
 
 
-class Trap(_Model):
+class Trap(StrictModel):
     name: str
     meaning: str = Field(description="the seed's gloss, e.g. 'I know best'")
     seed_example: str = ""
@@ -33,12 +30,12 @@ class Trap(_Model):
     rewrite: str = Field(description="what to say instead")
 
 
-class MoveInfo(_Model):
+class MoveInfo(StrictModel):
     name: str
     description: str
 
 
-class RuleExample(_Model):
+class RuleExample(StrictModel):
     text: str = ""
     context: str | None = Field(default=None, description="the person's previous turn, for context-aware rules")
     conversation: list[str] = Field(
@@ -46,7 +43,7 @@ class RuleExample(_Model):
         description="for conversation-level rules: lines 'worker: ...' / 'person: ...' in order")
 
 
-class RuleExamples(_Model):
+class RuleExamples(StrictModel):
     fire: list[RuleExample | str] = Field(default_factory=list)
     pass_: list[RuleExample | str] = Field(default_factory=list, alias="pass")
 
@@ -64,7 +61,7 @@ STRUCTURAL_CHECKS = (
 )
 
 
-class Rule(_Model):
+class Rule(StrictModel):
     """One detection rule (Vale-style): what it looks for, what it means, and proof by example.
 
     Kinds: `phrase` (whole-word phrases, case-insensitive), `pattern` (bounded regular
@@ -118,7 +115,7 @@ class Rule(_Model):
         return self
 
 
-class DrillItem(_Model):
+class DrillItem(StrictModel):
     """A trap statement in a short context, for the trap-rewrite drill (`conversation-coach drill traps`)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
@@ -139,7 +136,7 @@ class DrillItem(_Model):
         return self
 
 
-class Rubric(_Model):
+class Rubric(StrictModel):
     id: str
     version: str
     language: str = "en-GB"

@@ -10,14 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from conversation_coach.paths import shipped_dir, user_dir_if_exists
+from conversation_coach.scenario.files import YAML_SUFFIXES, Source, scenario_files
 from conversation_coach.scenario.model import Scenario
 from conversation_coach.yamlload import LoadError, load_model
-
-Source = Literal["shipped", "user"]
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 class UnknownScenario(LookupError):
@@ -43,18 +39,6 @@ class ScenarioEntry:
     def contract_dict(self) -> dict[str, str]:
         """The `list --json` item (contract)."""
         return {"id": self.id, "title": self.title, "audience": self.audience, "difficulty": self.difficulty}
-
-
-def scenario_files() -> list[tuple[Path, Source]]:
-    """Every scenario file, shipped first, each folder in name order."""
-    out: list[tuple[Path, Source]] = []
-    folders: list[tuple[Path | None, Source]] = [(shipped_dir("scenarios"), "shipped"),
-                                                 (user_dir_if_exists("scenarios"), "user")]
-    for folder, source in folders:
-        if folder is None or not folder.is_dir():
-            continue
-        out.extend((p, source) for p in sorted(folder.iterdir()) if p.suffix in YAML_SUFFIXES and p.is_file())
-    return out
 
 
 @lru_cache(maxsize=32)

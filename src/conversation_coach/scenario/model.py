@@ -9,23 +9,20 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from conversation_coach.rubric.coding import MOVES, TRAPS, Move
+from conversation_coach.strict import StrictModel
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Person(_Model):
+class Person(StrictModel):
     name: str
     age: int | None = Field(default=None, ge=0, le=120)
     pronouns: str = ""
     about: str = Field(description="the author's portrait of the person (voice, history); never shown before the visit")
 
 
-class Discoverable(_Model):
+class Discoverable(StrictModel):
     """Something the trainee can find out by conversing well."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
@@ -61,7 +58,7 @@ class Strength(Discoverable):
     scope: Literal["individual", "community"]
 
 
-class TrustSettings(_Model):
+class TrustSettings(StrictModel):
     start: float = Field(default=5, ge=0, le=10)
     low: float = Field(default=1, ge=0, le=10, description="at or below this the person ends the visit")
     end_line: str = Field(description="what the person says when they have had enough")
@@ -79,14 +76,14 @@ class TrustSettings(_Model):
         return self
 
 
-class Closings(_Model):
+class Closings(StrictModel):
     """Goodbyes that fit how the visit went; `closing` is said when neither applies (or one is missing)."""
 
     warm: str = Field(default="", description="said when the visit leaves the person open: trust ends at 7 or more, above where it began")
     cool: str = Field(default="", description="said when the person ends the visit more guarded than they began")
 
 
-class Reactions(_Model):
+class Reactions(StrictModel):
     """Lines for when nothing new surfaces: one list per move and one per trap (all required)."""
 
     moves: dict[Move, list[str]]
@@ -112,7 +109,7 @@ class Reactions(_Model):
         return traps
 
 
-class Scenario(_Model):
+class Scenario(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     version: str = "1"
     language: str = "en-GB"

@@ -5,7 +5,7 @@ picker needs five fields. This index remembers them per file (path, size, mtime)
 data dir and falls back to `scenario.load.list_scenarios` — the one loader — for any file that
 is new or changed, so a launch with unchanged files imports neither YAML nor pydantic. Starting
 a scenario always goes through the full loader, so a stale entry can never start a bad visit.
-File discovery mirrors `scenario.load.scenario_files` (a test keeps the two in step).
+File discovery is `scenario.files.scenario_files`, the same as the loader's.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from conversation_coach import paths
+from conversation_coach.scenario.files import scenario_files
 
-YAML_SUFFIXES = (".yaml", ".yml")
 INDEX_VERSION = 1
 
 
@@ -34,13 +34,8 @@ class PickerEntry:
 
 
 def discover() -> list[tuple[Path, str]]:
-    """Every scenario file, shipped first, each folder in name order (as scenario.load does)."""
-    found: list[tuple[Path, str]] = []
-    for folder, source in ((paths.shipped_dir("scenarios"), "shipped"), (paths.user_dir_if_exists("scenarios"), "user")):
-        if folder is None or not folder.is_dir():
-            continue
-        found.extend((p, source) for p in sorted(folder.iterdir()) if p.suffix in YAML_SUFFIXES and p.is_file())
-    return found
+    """Every scenario file, shipped first, each folder in name order (the files scenario.load reads)."""
+    return scenario_files()
 
 
 def _index_path() -> Path:

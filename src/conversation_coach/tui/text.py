@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.content import Content
 
 from conversation_coach.textsafe import clean_for_display
@@ -41,6 +42,16 @@ def line(*parts: tuple[str, str] | str | Content) -> Content:
         else:
             pieces.append(literal(part))
     return Content("").join(pieces) if pieces else Content("")
+
+
+def rich_line(*parts: tuple[str, str] | str, limit: int | None = None) -> Text:
+    """A Rich Text from (text, style) pairs and plain strings, all taken literally (Rich Text never
+    parses markup) and cleaned of terminal controls; with `limit`, each piece is clipped to it."""
+    out = Text()
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        out.append(safe(clip_line(text, limit) if limit is not None else text), style=style or None)
+    return out
 
 
 def humanise(name: str | None) -> str:

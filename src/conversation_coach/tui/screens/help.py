@@ -6,14 +6,13 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from conversation_coach.tui.text import safe
+from conversation_coach.tui.text import rich_line
 
 KEYS = [
     ("Enter", "send your reply (picker: start the highlighted visit)"),
@@ -24,14 +23,6 @@ KEYS = [
     ("F1 / Esc", "open / close this help"),
     ("Ctrl+Q", "quit"),
 ]
-
-
-def _text(*parts: tuple[str, str] | str) -> Text:
-    out = Text()
-    for part in parts:
-        text, style = (part, "") if isinstance(part, str) else part
-        out.append(safe(text), style=style or None)
-    return out
 
 
 def _grid(label_width: int) -> Table:
@@ -45,24 +36,24 @@ def cheat_sheet(rubric: Any) -> RenderableType:
     """Stages, traps and keys, each entry with a hanging indent so it reads at 80 columns."""
     stages = _grid(2)
     for stage in rubric.stages:
-        body = _text((stage.name, "bold"), " — ", stage.purpose)
+        body = rich_line((stage.name, "bold"), " — ", stage.purpose)
         for question in stage.questions[:2]:
-            body.append_text(_text("\n  e.g. ", (f"“{question}”", "italic")))
-        stages.add_row(_text((f"{stage.number}.", "bold")), body)
+            body.append_text(rich_line("\n  e.g. ", (f"“{question}”", "italic")))
+        stages.add_row(rich_line((f"{stage.number}.", "bold")), body)
     traps = _grid(1)
     for trap in rubric.traps.values():
-        body = _text((trap.name, "bold"), " — ", (trap.meaning, "italic"))
+        body = rich_line((trap.name, "bold"), " — ", (trap.meaning, "italic"))
         if trap.seed_example:
-            body.append_text(_text("\n  sounds like ", f"“{trap.seed_example}”"))
-        body.append_text(_text("\n  why it harms: ", trap.why, "\n  try instead: ", trap.rewrite))
-        traps.add_row(_text(("⚠", "bold")), body)
+            body.append_text(rich_line("\n  sounds like ", f"“{trap.seed_example}”"))
+        body.append_text(rich_line("\n  why it harms: ", trap.why, "\n  try instead: ", trap.rewrite))
+        traps.add_row(rich_line(("⚠", "bold")), body)
     keys = _grid(16)
     for key, what in KEYS:
-        keys.add_row(_text((key, "bold")), _text(what))
+        keys.add_row(rich_line((key, "bold")), rich_line(what))
     return Group(
-        _text(("The five stages of a better conversation", "bold underline")), stages, _text(""),
-        _text(("The seven conversational traps", "bold underline")), traps, _text(""),
-        _text(("Keys", "bold underline")), keys,
+        rich_line(("The five stages of a better conversation", "bold underline")), stages, rich_line(""),
+        rich_line(("The seven conversational traps", "bold underline")), traps, rich_line(""),
+        rich_line(("Keys", "bold underline")), keys,
     )
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from conversation_coach.tui.opener import open_folder
-from conversation_coach.tui.text import humanise, line, literal, safe
+from conversation_coach.tui.text import humanise, line, literal, rich_line, safe
 
 ENDINGS = {
     "trainee": "You ended the visit.",
@@ -39,15 +38,6 @@ def _join(rows: list[Content]) -> Content:
 def _quote(text: str | None, limit: int = 140) -> str:
     text = " ".join((text or "").split())
     return "“" + (text if len(text) <= limit else text[: limit - 1] + "…") + "”"
-
-
-def _text(*parts: tuple[str, str] | str) -> Text:
-    """A Rich Text from literal pieces (Rich Text never parses markup), cleaned for the terminal."""
-    out = Text()
-    for part in parts:
-        text, style = (part, "") if isinstance(part, str) else part
-        out.append(safe(text), style=style or None)
-    return out
 
 
 def _grid(*widths: int | None) -> Table:
@@ -75,14 +65,14 @@ def headline(assessment: Any, person: str, closing: str | None) -> Content:
 
 def score_parts(assessment: Any) -> RenderableType:
     if not assessment.score_parts:
-        return _text("No parts recorded.")
+        return rich_line("No parts recorded.")
     table = _grid(7, None)
     for part in assessment.score_parts:
-        body = _text((part.name, "bold"))
+        body = rich_line((part.name, "bold"))
         if part.detail:
             body.append("\n")
-            body.append_text(_text((part.detail, "dim")))
-        table.add_row(_text((f"{part.points:g}/{part.max_points:g}", "bold")), body)
+            body.append_text(rich_line((part.detail, "dim")))
+        table.add_row(rich_line((f"{part.points:g}/{part.max_points:g}", "bold")), body)
     return table
 
 
@@ -90,36 +80,36 @@ def stage_coverage(assessment: Any) -> RenderableType:
     table = _grid(3, None)
     for stage in assessment.stages:
         mark = "●" if stage.reached else "○"
-        body = _text((stage.name, "bold" if stage.reached else ""),
+        body = rich_line((stage.name, "bold" if stage.reached else ""),
                      f" ×{stage.count}" if stage.reached else " — not reached")
         if stage.example:
-            body.append_text(_text("\nbest: ", (_quote(stage.example), "italic")))
-        table.add_row(_text(f"{mark} {stage.stage}"), body)
+            body.append_text(rich_line("\nbest: ", (_quote(stage.example), "italic")))
+        table.add_row(rich_line(f"{mark} {stage.stage}"), body)
     flow = assessment.stage_flow
     opened = "opened with stage 1" if flow.opened_with_stage_1 else "did not open with stage 1"
     closed = "closed with a summary" if flow.closed_with_stage_5 else "did not close with a summary (stage 5)"
-    table.add_row(_text(""), _text(("Flow: ", "bold"), f"{opened}; {closed}"))
+    table.add_row(rich_line(""), rich_line(("Flow: ", "bold"), f"{opened}; {closed}"))
     return table
 
 
 def trap_findings(assessment: Any) -> RenderableType:
     if not assessment.traps:
-        return _text("No traps — nothing to unpick.")
+        return rich_line("No traps — nothing to unpick.")
     table = _grid(2, None)
     for trap in assessment.traps:
         name = trap.name or humanise(trap.trap) + " trap"
-        body = _text((name, "bold"), (f"  turn {trap.turn + 1}", "dim"), "\nyou said ", (_quote(trap.evidence), "bold"))
+        body = rich_line((name, "bold"), (f"  turn {trap.turn + 1}", "dim"), "\nyou said ", (_quote(trap.evidence), "bold"))
         if trap.why:
-            body.append_text(_text("\nwhy it harms: ", trap.why))
+            body.append_text(rich_line("\nwhy it harms: ", trap.why))
         if trap.rewrite:
-            body.append_text(_text("\ntry instead: ", (trap.rewrite, "italic")))
-        table.add_row(_text(("⚠", "bold")), body)
+            body.append_text(rich_line("\ntry instead: ", (trap.rewrite, "italic")))
+        table.add_row(rich_line(("⚠", "bold")), body)
     return table
 
 
 def metrics(assessment: Any) -> RenderableType:
     if not assessment.metrics:
-        return _text("No metrics (too few replies).")
+        return rich_line("No metrics (too few replies).")
     table = Table.grid(padding=(0, 1), expand=True)
     table.add_column(ratio=3, overflow="fold")
     table.add_column(no_wrap=True, width=10)
@@ -128,21 +118,21 @@ def metrics(assessment: Any) -> RenderableType:
         bands = ", ".join(b for b in (f"fair {metric.fair}" if metric.fair else "",
                                       f"good {metric.good}" if metric.good else "") if b)
         band = "—" if metric.band == "n/a" else metric.band
-        table.add_row(_text((metric.name, "bold"), "\n", (metric.display, "")), _text((band, "bold")),
-                      _text((bands, "dim")))
+        table.add_row(rich_line((metric.name, "bold"), "\n", (metric.display, "")), rich_line((band, "bold")),
+                      rich_line((bands, "dim")))
     return table
 
 
 def discovery(title: str, found: Any) -> RenderableType:
     if found is None:
-        return _text(f"{title}: not tracked for this conversation.")
+        return rich_line(f"{title}: not tracked for this conversation.")
     total = len(found.surfaced) + len(found.missed)
     table = _grid(2, None)
-    table.add_row(_text(""), _text((f"{title}: {len(found.surfaced)} of {total} surfaced", "bold")))
+    table.add_row(rich_line(""), rich_line((f"{title}: {len(found.surfaced)} of {total} surfaced", "bold")))
     for item in found.surfaced:
-        table.add_row(_text("✓"), _text(found.labels.get(item, item)))
+        table.add_row(rich_line("✓"), rich_line(found.labels.get(item, item)))
     for item in found.missed:
-        table.add_row(_text("✗"), _text(found.labels.get(item, item), ("  (missed)", "dim")))
+        table.add_row(rich_line("✗"), rich_line(found.labels.get(item, item), ("  (missed)", "dim")))
     return table
 
 
@@ -167,15 +157,15 @@ def outcome_verdict(verdict: Any, person: str, saved_to: Path | None, *, saved: 
 
 def suggestions(assessment: Any) -> RenderableType:
     if not assessment.suggestions:
-        return _text("No suggestions this time.")
+        return rich_line("No suggestions this time.")
     table = _grid(2, None)
     for suggestion in assessment.suggestions:
-        body = _text(suggestion.question)
+        body = rich_line(suggestion.question)
         if suggestion.stage:
-            body.append_text(_text((f"  stage {suggestion.stage}", "dim")))
+            body.append_text(rich_line((f"  stage {suggestion.stage}", "dim")))
         if suggestion.why:
-            body.append_text(_text("\n", (suggestion.why, "dim")))
-        table.add_row(_text("•"), body)
+            body.append_text(rich_line("\n", (suggestion.why, "dim")))
+        table.add_row(rich_line("•"), body)
     return table
 
 

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from conversation_coach.rubric.coding import Coding
 from conversation_coach.rubric.model import Rubric
-from conversation_coach.tui.text import clip_line, humanise, safe
+from conversation_coach.tui.text import MAX_SHOWN_CHARS, humanise, rich_line
 
 WAITING = "Reply to the person and the coach will say what your reply did."
 
@@ -29,12 +29,8 @@ def stage_name(rubric: Rubric, stage: int | None) -> str:
 
 
 def _text(*parts: tuple[str, str] | str) -> Text:
-    """Rich Text from literal pieces (never markup), cleaned of terminal controls, each clipped if huge."""
-    out = Text()
-    for part in parts:
-        text, style = (part, "") if isinstance(part, str) else part
-        out.append(safe(clip_line(text)), style=style or None)
-    return out
+    """Rich Text from literal pieces, each clipped if huge (a pasted 1 MB reply)."""
+    return rich_line(*parts, limit=MAX_SHOWN_CHARS)
 
 
 def coaching_content(rubric: Rubric, coding: Coding, reply: str, trust_change: float | None = None) -> RenderableType:
