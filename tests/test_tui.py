@@ -744,3 +744,23 @@ async def test_outcome_record_is_shown_literally_and_empty_is_not_judged(user_sc
         assert json.loads(summary.path.read_text())["outcome_record"] == INJECTION
         assert verdict.startswith("That ")  # judged like any other record
         assert summary.query_one("#outcome-record").value == INJECTION
+
+
+def test_picker_puts_gentle_induction_visits_first():
+    from types import SimpleNamespace
+
+    from conversation_coach.tui.screens.picker import picker_order
+
+    def entry(title, audience, difficulty, source="shipped"):
+        return SimpleNamespace(title=title, audience=audience, difficulty=difficulty, source=source)
+
+    entries = [
+        entry("Panel visit", "recruitment", "moderate"),
+        entry("Hard case", "supervision", "challenging"),
+        entry("Busy carer", "induction", "moderate"),
+        entry("First steps", "induction", "gentle"),
+        entry("My own", "induction", "gentle", source="user"),
+    ]
+    assert [e.title for e in sorted(entries, key=picker_order)] == [
+        "First steps", "My own", "Busy carer", "Hard case", "Panel visit",
+    ]

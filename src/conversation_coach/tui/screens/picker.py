@@ -25,6 +25,20 @@ def entry_matches(entry: Any, query: str) -> bool:
     return all(word in haystack for word in query.lower().split())
 
 
+_AUDIENCE_ORDER = {"induction": 0, "supervision": 1, "recruitment": 2}
+_DIFFICULTY_ORDER = {"gentle": 0, "moderate": 1, "challenging": 2}
+
+
+def picker_order(entry: Any) -> tuple:
+    """Induction visits first, gentlest first: a trainee on their second day starts at the top."""
+    return (
+        _AUDIENCE_ORDER.get(entry.audience, 3),
+        _DIFFICULTY_ORDER.get(entry.difficulty, 3),
+        entry.source == "user",
+        entry.title.lower(),
+    )
+
+
 def entry_prompt(entry: Any) -> Content:
     """Title on the first line; audience, difficulty and source on the second."""
     facts = f"{entry.audience} · {entry.difficulty}" + (" · yours" if entry.source == "user" else "")
@@ -54,9 +68,9 @@ class PickerScreen(Screen):
 
     def __init__(self, entries: list[Any], problems: list[str] | None = None) -> None:
         super().__init__()
-        self.entries = entries
+        self.entries = sorted(entries, key=picker_order)
         self.problems = problems or []
-        self.shown: list[Any] = list(entries)
+        self.shown: list[Any] = list(self.entries)
 
     def compose(self) -> ComposeResult:
         yield Static(line(("Conversation coach", "bold"), " — choose a visit to practise"), id="picker-title")
