@@ -163,3 +163,17 @@ def test_many_files_are_coded_in_parallel_with_the_same_output(tmp_path, capsys,
     sequential = capsys.readouterr().out
     assert parallel == sequential
     assert [json.loads(line)["source"] for line in parallel.splitlines()][::3] == paths
+
+
+def test_a_rubric_over_the_size_cap_is_refused_without_being_read(capsys, tmp_path, plain, monkeypatch):
+    from conversation_coach import yamlload
+    from conversation_coach.rubric import cache
+
+    assert cache.MAX_RUBRIC_BYTES == yamlload.MAX_BYTES
+    big = tmp_path / "big.yaml"
+    big.write_text("id: big\n" + "#" * yamlload.MAX_BYTES + "\n", encoding="utf-8")
+    read_whole = []
+    monkeypatch.setattr(cache, "_fingerprint", lambda raw: read_whole.append(len(raw)) or "x")
+    code, lines, err = run(capsys, "--rubric", str(big), str(plain))
+    assert code != 0 and lines == [] and read_whole == []
+    assert f"{big}:1:" in err and f"the limit is {yamlload.MAX_BYTES:,}" in err

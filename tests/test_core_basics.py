@@ -18,7 +18,7 @@ from conversation_coach.transcript.io import (
     parse_transcript_text,
     save_transcript,
 )
-from conversation_coach.transcript.model import Transcript, Turn
+from conversation_coach.transcript.model import SCHEMA_VERSION, Transcript, Turn
 
 CORE_MODULES = [
     "conversation_coach.rubric.coder",
@@ -122,3 +122,19 @@ def test_transcript_roundtrip(tmp_path):
     save_transcript(transcript, path)
     again = load_transcript(str(path))
     assert again.turns == transcript.turns and again.scenario_id == "x"
+
+
+def test_a_transcript_from_a_newer_version_is_refused_by_name(tmp_path):
+    data = json.loads(Transcript(turns=[Turn(speaker="worker", text="Hello.")]).model_dump_json())
+    data["schema_version"] = SCHEMA_VERSION + 1
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(TranscriptError) as caught:
+        load_transcript(str(path))
+    message = str(caught.value)
+    assert str(path) in message
+    assert (f"made by a newer version of conversation-coach (schema {SCHEMA_VERSION + 1}; "
+            f"this version reads up to {SCHEMA_VERSION})") in message
+    data["schema_version"] = SCHEMA_VERSION
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert load_transcript(str(path)).turns[0].text == "Hello."

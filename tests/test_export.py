@@ -140,3 +140,18 @@ def test_plain_text_can_be_exported_directly(tmp_path):
     out = tmp_path / "notes.html"
     assert main(["export", str(source), "--format", "html", "-o", str(out)]) == 0
     assert "A walk by the sea." in out.read_text(encoding="utf-8")
+
+
+def test_a_json_record_reads_back_as_its_transcript(tmp_path, capsys):
+    code, out = export(tmp_path, "json")
+    assert code == 0
+    capsys.readouterr()
+    assert main(["score", "--json", str(out), "--rubric", str(RUBRIC)]) == 0
+    from_record = json.loads(capsys.readouterr().out)
+    assert main(["score", "--json", str(INPUT), "--rubric", str(RUBRIC)]) == 0
+    from_transcript = json.loads(capsys.readouterr().out)
+    assert from_record["score"] == from_transcript["score"] and from_record["stages"] == from_transcript["stages"]
+    assert main(["code", str(out), "--rubric", str(RUBRIC)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    turns = json.loads(INPUT.read_text(encoding="utf-8"))["turns"]
+    assert [line["speaker"] for line in lines] == [t["speaker"] for t in turns]

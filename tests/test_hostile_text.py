@@ -300,7 +300,7 @@ async def test_tui_shows_every_case_literally_and_never_raw(user_scenario):
         assert mine[-1].content.plain == "You: " + clean_for_display(clip_line(text)), name
 
     app = CoachApp(SCENARIO_ID, offer_resume=False, autosave=False)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
         await pilot.pause()
         # Typed cases first: once floods of emoji are in the log, each key press costs a re-layout.
         for name, text in sorted(CASES.items(), key=lambda case: case[0] not in TYPED):
@@ -336,7 +336,7 @@ async def test_tui_clips_a_megabyte_reply_with_a_note_and_keeps_it_whole_in_the_
     huge = "\x1b[2J" + MEGABYTE[: len(MEGABYTE) - 4]  # an escape at the start: still cleaned when clipped
     note = f"\u2026 ({len(huge) - MAX_SHOWN_CHARS:,} more characters not shown)"
     app = CoachApp(SCENARIO_ID, offer_resume=False, autosave=False)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ConversationScreen)
@@ -431,7 +431,7 @@ async def test_scenario_text_from_a_file_is_shown_cleaned_in_the_app(coach_home)
 
     _hostile_scenario(coach_home)
     app = CoachApp(offer_resume=False, autosave=False)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
         await pilot.pause()
         assert not raw_controls(_screen_text(app))  # the picker
         app.start_conversation(SCENARIO_ID)

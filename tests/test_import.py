@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import stat
 import subprocess
 import sys
@@ -165,3 +166,23 @@ def test_import_end_to_end_from_stdin(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert [t.speaker for t in load_transcript(str(out)).turns] == ["worker", "person"]
+
+
+def test_new_folders_for_output_are_private_only_inside_the_data_dir(tmp_path, coach_home, capsys):
+    source = tmp_path / "visit.txt"
+    source.write_text(TYPED_UP, encoding="utf-8")
+    old_umask = os.umask(0o022)
+    try:
+        inside = coach_home / "exports" / "team" / "visit.json"
+        assert main(["import", str(source), "-o", str(inside)]) == 0
+        mine = tmp_path / "my-folder" / "sub" / "visit.json"
+        assert main(["import", str(source), "-o", str(mine)]) == 0
+        record = coach_home / "records" / "2026" / "visit.md"
+        assert main(["export", str(inside), "--format", "md", "-o", str(record)]) == 0
+    finally:
+        os.umask(old_umask)
+    for folder in (coach_home / "exports", coach_home / "exports" / "team", coach_home / "records",
+                   coach_home / "records" / "2026"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for folder in (tmp_path / "my-folder", tmp_path / "my-folder" / "sub"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o755, folder

@@ -186,3 +186,61 @@ def test_trap_that_ends_the_visit_is_heard_before_the_goodbye(monkeypatch, capsy
     assert code == 0 and len(ending) == 1
     said = ending[0].removeprefix("Nansi Pritchard: ").removesuffix(" " + scenario.trust.end_line)
     assert said in {line for lines in scenario.reactions.traps.values() for line in lines}
+
+
+class _TypedInput(io.StringIO):
+    """Standard input that says it is a terminal, as when someone types."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_json_implies_plain_even_on_a_terminal(monkeypatch, capsys, scenario):
+    opened = []
+    monkeypatch.setattr("conversation_coach.commands.scenarios._play_in_app", lambda *a: opened.append(a) or 0)
+    monkeypatch.setattr(sys, "stdin", _TypedInput("".join(f"{line}\n" for line in scenario.model_path[:3])))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["play", SCENARIO, "--json", "--no-coach"]) == 0
+    out, _err = capsys.readouterr()
+    assert opened == [] and "stages" in json.loads(out)
+
+
+def test_json_help_says_it_implies_plain(capsys):
+    with pytest.raises(SystemExit):
+        main(["play", "--help"])
+    assert "implies --plain" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--trainee", "a/b"], "trainee id"),
+    (["--assessment", "--candidate", "C1", "--trainee", "T1"], "--trainee is for practice"),
+])
+def test_bad_trainee_ids_are_refused(monkeypatch, capsys, args, words):
+    code, _out, err = _play(monkeypatch, capsys, args, ["Hello?"])
+    assert code == 2 and words in err
+
+
+def test_trainee_sessions_are_found_by_progress_and_forgotten(monkeypatch, capsys, scenario, coach_home):
+    code, _out, _err = _play(monkeypatch, capsys, ["--no-coach", "--trainee", "T1"], [*scenario.model_path, "/end", ""])
+    assert code == 0
+    saved = list((coach_home / "transcripts").rglob("*.json"))
+    assert len(saved) == 1 and load_transcript(str(saved[0])).trainee == "T1"
+    assert main(["progress", "--json", "--trainee", "T1"]) == 0
+    sessions = json.loads(capsys.readouterr().out)["sessions"]
+    assert [s["trainee"] for s in sessions] == ["T1"] and sessions[0]["scenario_id"] == SCENARIO
+    assert main(["forget", "T1", "--yes"]) == 0
+    capsys.readouterr()
+    assert not list((coach_home / "transcripts").rglob("*.json"))
+    assert main(["progress", "--json", "--trainee", "T1"]) == 0
+    assert json.loads(capsys.readouterr().out)["sessions"] == []
+
+
+def test_the_app_is_given_the_trainee(monkeypatch, capsys):
+    import conversation_coach.tui.app as app
+
+    calls = []
+    monkeypatch.setattr(app, "run_app", lambda *a, **k: calls.append(k) or 0)
+    monkeypatch.setattr(sys, "stdin", _TypedInput(""))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["play", SCENARIO, "--trainee", "T1"]) == 0
+    assert len(calls) == 1 and calls[0]["trainee"] == "T1" and calls[0]["mode"] == "practice"

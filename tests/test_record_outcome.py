@@ -161,3 +161,15 @@ def test_their_words_are_cleaned_for_display(monkeypatch, capsys, coach_home):
     out = capsys.readouterr().out
     summary = out[out.index("Record the outcome"):]
     assert "hymns" in summary and "\x1b" not in out and "\x07" not in out
+
+
+def test_no_outcome_step_when_the_person_ends_the_visit(monkeypatch, capsys, coach_home):
+    # Strong traps make Gareth end the visit after the first reply; the lines after it are the trainee's
+    # scripted replies, never an outcome record.
+    traps = ["You need to stop drinking, you must cut down and you have to go to AA.",
+             "I think you should stop, you must, you need to listen to your daughter."]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in traps)))
+    assert main(["play", "drinking-and-daughter", "--plain", "--no-coach"]) == 0
+    out = capsys.readouterr().out
+    assert "visit ended by: person" in out and "Record the outcome" not in out
+    assert _saved(coach_home).outcome_record is None

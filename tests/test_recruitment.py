@@ -365,3 +365,10 @@ def test_forget_finds_exports_made_by_the_export_command_even_pseudonymised(coac
     out = capsys.readouterr().out
     assert str(plain) in out and str(hidden) in out
     assert not plain.exists() and not hidden.exists() and not saved.exists()
+
+
+@pytest.mark.parametrize("days", ["nan", "inf", "-inf", "1e300", "-1"])
+def test_purge_refuses_days_that_are_not_a_sensible_number(days, capsys):
+    assert main(["purge", f"--older-than={days}", "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert "--older-than needs a number of days from 0 to" in err and "unexpected error" not in err

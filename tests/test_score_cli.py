@@ -259,3 +259,16 @@ def test_module_entry_point_scores_a_file(tmp_path):
                             capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert "Score" in result.stdout and "Stages" in result.stdout
+
+
+def test_csv_refuses_to_overwrite_without_force(rubric_path, good_file, trap_file, tmp_path, capsys):
+    out_csv = tmp_path / "scores.csv"
+    out_csv.write_text("my own notes\n", encoding="utf-8")
+    args = ["score", "--rubric", str(rubric_path), "--csv", str(out_csv), str(good_file), str(trap_file)]
+    assert main(args) == 1
+    assert "exists; use --force" in capsys.readouterr().err
+    assert out_csv.read_text(encoding="utf-8") == "my own notes\n"
+    assert main([*args, "--force"]) == 0
+    capsys.readouterr()
+    assert out_csv.read_text(encoding="utf-8").startswith("file,score,")
+    assert oct(out_csv.stat().st_mode & 0o777) == "0o600"

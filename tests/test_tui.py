@@ -764,3 +764,107 @@ def test_picker_puts_gentle_induction_visits_first():
     assert [e.title for e in sorted(entries, key=picker_order)] == [
         "First steps", "My own", "Busy carer", "Hard case", "Panel visit",
     ]
+
+
+# ----- reviewer fixes: markup in notifications, failed autosave, discard, end commands, trainee ----
+@pilot_test
+async def test_review_picker_shows_a_typed_path_with_markup_literally(user_scenario, rubric):
+    from conversation_coach.tui.review import ReviewPickerScreen
+
+    app = CoachApp(rubric=rubric, offer_resume=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        app.push_screen(ReviewPickerScreen(rubric, paths=[]))
+        await pilot.pause()
+        typed = "/tmp/[/]x"
+        app.screen.query_one("#picker-path").value = typed
+        app.screen.query_one("#picker-path").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, ReviewPickerScreen)
+        assert [n.message for n in app._notifications] == [f"No file at {typed}"]
+
+
+@pilot_test
+async def test_a_failed_autosave_keeps_the_visit_going_and_says_so(user_scenario, rubric, monkeypatch):
+    import conversation_coach.transcript.io as transcript_io
+
+    app = CoachApp(SCENARIO_ID, rubric=rubric, offer_resume=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        path = screen.conv.path
+        saved_before = path.read_text()
+
+        def disk_full(transcript, where):
+            raise OSError(28, "No space left on device [/]")
+
+        monkeypatch.setattr(transcript_io, "save_transcript", disk_full)
+        await say(pilot, "Can you tell me a bit about what's been happening?")
+        assert app.is_running and app.screen is screen
+        assert [k for k, _ in chat_texts(app)] == ["person", "trainee", "person"]
+        assert screen.query_one(CoachPanel).text  # the coach still shows its view of the reply
+        messages = [n.message for n in app._notifications]
+        assert messages == [f"Could not save to {path}: No space left on device [/]"]
+        assert path.read_text() == saved_before
+        monkeypatch.undo()  # the disk has room again: the next save writes everything
+        await say(pilot, "What would you most like to keep doing?")
+        saved = json.loads(path.read_text())
+        assert [t["speaker"] for t in saved["turns"]] == ["person", "worker", "person", "worker", "person"]
+        monkeypatch.setattr(transcript_io, "save_transcript", disk_full)
+        await say(pilot, "/end")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, SummaryScreen)
+
+
+@pilot_test
+async def test_a_discarded_unfinished_visit_is_not_offered_again(user_scenario, rubric):
+    path = _crashed_conversation(rubric)
+    app = CoachApp(rubric=rubric)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        await pilot.click("#discard")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+    assert path.exists() and not json.loads(path.read_text())["finished"]  # not counted as a finished session
+    again = CoachApp(rubric=rubric)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, PickerScreen)
+
+
+@pytest.mark.parametrize("command", ["/quit", "/exit", "/bye", "/END"])
+@pilot_test
+async def test_every_plain_mode_end_command_ends_the_visit(user_scenario, rubric, command):
+    from conversation_coach.scenario.plain import END_COMMANDS
+
+    assert command.lower() in END_COMMANDS
+    app = CoachApp(SCENARIO_ID, rubric=rubric, offer_resume=False, autosave=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await say(pilot, command)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert not [n for n in app._notifications if "Unknown command" in n.message]
+
+
+@pilot_test
+async def test_a_visit_records_the_trainee_id(user_scenario, rubric):
+    from conversation_coach.transcript.io import load_transcript
+
+    app = CoachApp(SCENARIO_ID, rubric=rubric, offer_resume=False, trainee="T-7")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = app.screen.conv.path
+        await say(pilot, "Can you tell me a bit about what's been happening?")
+        await say(pilot, "/end")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        app.screen.action_try_again()
+        await pilot.pause()
+        second = app.screen.conv.path
+    assert second != first
+    assert load_transcript(first).trainee == "T-7" and load_transcript(second).trainee == "T-7"

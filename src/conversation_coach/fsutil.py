@@ -18,7 +18,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE
     """Replace `path` with `data` atomically; a crash leaves the old file or the new one."""
     path = Path(path)
     directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
+    make_parent_dirs(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         os.fchmod(fd, mode)
@@ -32,6 +32,25 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE
             os.unlink(tmp_name)
         raise
     _fsync_dir(directory)
+
+
+def make_parent_dirs(path: Path) -> None:
+    """Create the folders `path` needs. Inside the user data dir they are private (0700), like
+    everything there, and the folder it lands in is made 0700; elsewhere they are the user's own
+    folders and get the usual permissions."""
+    from conversation_coach.paths import user_home
+
+    parent = Path(path).resolve().parent
+    home = user_home().resolve()
+    if not parent.is_relative_to(home):
+        parent.mkdir(parents=True, exist_ok=True)
+        return
+    home.parent.mkdir(parents=True, exist_ok=True)
+    missing = [p for p in [parent, *parent.parents] if p.is_relative_to(home) and not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(parent, 0o700)  # the umask may have loosened it
 
 
 def _fsync_dir(directory: Path) -> None:

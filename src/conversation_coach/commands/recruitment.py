@@ -64,11 +64,9 @@ def _error(message: str) -> None:
 
 def _private_parent(path: Path) -> None:
     """An export written inside the user data dir gets a private (0700) folder, like everything there."""
-    from conversation_coach.paths import ensure_private_dir, user_home
+    from conversation_coach.fsutil import make_parent_dirs
 
-    parent = path.resolve().parent
-    if parent.is_relative_to(user_home().resolve()):
-        ensure_private_dir(parent)
+    make_parent_dirs(path)
 
 
 def _console():
@@ -171,12 +169,18 @@ def _forget(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_PURGE_DAYS = 36500  # a hundred years
+
+
 def _purge(args: argparse.Namespace) -> int:
+    import math
+
     from conversation_coach.retention import plan_purge, purge
     from conversation_coach.store import StoreError
 
-    if args.older_than < 0:
-        _error("--older-than needs a number of days, 0 or more")
+    # nan and inf parse as floats; past a century the cut-off date would fall outside the calendar.
+    if not math.isfinite(args.older_than) or not 0 <= args.older_than <= MAX_PURGE_DAYS:
+        _error(f"--older-than needs a number of days from 0 to {MAX_PURGE_DAYS}")
         return 2
     try:
         plan = plan_purge(args.older_than)

@@ -23,12 +23,15 @@ def register(sub) -> None:
     p.add_argument("--plain", action="store_true", help="line mode for screen readers and scripts")
     p.add_argument("--no-coach", action="store_true", help="no live coaching after each reply")
     p.add_argument("--json", action="store_true",
-                   help="with --plain: print only the final assessment as one JSON document on stdout")
+                   help=("print only the final assessment as one JSON document on stdout; implies --plain "
+                         "(line mode, the conversation on stderr)"))
     p.add_argument("--resume", action="store_true", help="carry on the newest unfinished conversation with SCENARIO")
     p.add_argument("--rubric", metavar="PATH", help="use this rubric instead of the default")
     p.add_argument("--assessment", action="store_true",
                    help="recruitment assessment: no coaching, no score shown; saved for the panel")
     p.add_argument("--candidate", metavar="ID", help="the candidate's id (an assessment needs one; not a name)")
+    p.add_argument("--trainee", metavar="ID",
+                   help="practice: the trainee's id (not a name), so progress, cpd and forget find the session")
     p.add_argument("--minutes", type=float, metavar="N",
                    help=("a time limit; at the limit the person closes the visit. In line mode (--plain) the "
                          "limit is checked when you send your next reply, so the visit ends with that reply"))
@@ -108,6 +111,15 @@ def run_play(args: argparse.Namespace) -> int:
     if args.minutes is not None and args.minutes <= 0:
         _error("play", "--minutes must be more than 0")
         return 2
+    if args.trainee is not None:
+        from conversation_coach.scenario.engine import CANDIDATE_ID
+
+        if args.assessment:
+            _error("play", "--trainee is for practice; an assessment uses --candidate ID")
+            return 2
+        if not CANDIDATE_ID.match(args.trainee):
+            _error("play", "a trainee id is 1-64 letters, digits, '.', '_' or '-' (no spaces or slashes)")
+            return 2
     try:
         scenario = load_scenario(args.scenario)
     except UnknownScenario as exc:
@@ -124,6 +136,8 @@ def run_play(args: argparse.Namespace) -> int:
             _error("play", f"rubric: {problem}")
         return 2
 
+    if args.json:
+        args.plain = True  # the full-screen app has no JSON output: --json means line mode
     if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
         return _play_in_app(args, scenario)
     if not args.plain:
@@ -145,7 +159,7 @@ def run_play(args: argparse.Namespace) -> int:
                 _error("play", f"warning: {warning}")
         else:
             conversation = Conversation(scenario, rubric, mode=mode, candidate=args.candidate,
-                                        time_limit_minutes=args.minutes)
+                                        trainee=args.trainee, time_limit_minutes=args.minutes)
     except ValueError as exc:
         _error("play", str(exc))
         return 2
@@ -174,7 +188,7 @@ def _play_in_app(args: argparse.Namespace, scenario) -> int:
         return 2
     return int(run_app(scenario=args.scenario, rubric=args.rubric, mode="assessment" if args.assessment
                        else "practice", candidate=args.candidate, minutes=args.minutes,
-                       coach=not args.no_coach, resume=args.resume) or 0)
+                       coach=not args.no_coach, resume=args.resume, trainee=args.trainee) or 0)
 
 
 # ----- validate -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ def register(sub) -> None:
     parser.add_argument("--json", action="store_true",
                         help="print the assessment as JSON (one document; one line per file for several files)")
     parser.add_argument("--csv", metavar="PATH", help="also write the per-file table as CSV to PATH")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing --csv file")
     parser.set_defaults(handler=run_score)
 
 
@@ -50,6 +51,9 @@ def run_score(args: argparse.Namespace) -> int:
         _error(f"{args.rubric}: cannot read the rubric: {exc.strerror or exc}")
         return 2
 
+    if args.csv and not args.force and os.path.exists(args.csv):
+        _error(f"{args.csv} exists; use --force to overwrite it")
+        return 1
     if len(args.transcripts) == 1 and not args.csv:
         return _score_one(args, rubric)
     return _score_many(args, rubric)
@@ -142,7 +146,10 @@ def _score_many(args: argparse.Namespace, rubric) -> int:
         console.print(_table(rows, console.width))
     if args.csv:
         try:
-            _write_csv(args.csv, rows)
+            _write_csv(args.csv, rows, force=args.force)
+        except FileExistsError as exc:
+            _error(str(exc))
+            return 1
         except OSError as exc:
             _error(f"{args.csv}: cannot write the CSV: {exc.strerror or exc}")
             return 1
@@ -216,12 +223,12 @@ def _csv_cell(value) -> str:
     return "'" + text if risky else text
 
 
-def _write_csv(path: str, rows: list[dict]) -> None:
+def _write_csv(path: str, rows: list[dict], *, force: bool = False) -> None:
     import csv
     import io
     from pathlib import Path
 
-    from conversation_coach.fsutil import atomic_write_text
+    from conversation_coach.fsutil import write_new_file
 
     columns = ["file", "score", "stages_reached", "traps", *TRAP_COLUMNS, "error"]
     buffer = io.StringIO()
@@ -229,4 +236,4 @@ def _write_csv(path: str, rows: list[dict]) -> None:
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_csv_cell(row[c]) if c in ("file", "error") else row[c] for c in columns])
-    atomic_write_text(Path(path), buffer.getvalue())
+    write_new_file(Path(path), buffer.getvalue(), force=force, mode=0o600)

@@ -112,28 +112,12 @@ def _name_key(name: str) -> str:
     return " ".join(name.lower().strip("*_ ").split())
 
 
-def _extract_export(text: str) -> str:
-    """An exported supervision record carries the transcript inside: import that."""
-    from conversation_coach.report.json_export import EXPORT_FORMAT
-
-    if not text.lstrip().startswith("{"):
-        return text
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return text
-    if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT and isinstance(data.get("transcript"), dict):
-        return json.dumps(data["transcript"])
-    return text
-
-
 def import_text(text: str, source: str, *, workers: list[str], persons: list[str], ignore: list[str],
                 ask: Ask | None = None) -> ImportResult:
     """Parse leniently; ask about unknown speakers (when `ask` is given) and parse again with the answers."""
     from conversation_coach.transcript.io import parse_transcript_text
 
     workers, persons, ignore = list(workers), list(persons), list(ignore)
-    text = _extract_export(text)
     # The names as the file writes them ("Gwen", not the "gwen" typed after --person).
     as_written = {_name_key(n): n for n in
                   parse_transcript_text(text, source, strict=False).unknown_speakers}
@@ -361,7 +345,7 @@ def _agree(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             source, text = read_source(path)
-            transcripts.append(parse_transcript_text(_extract_export(text), source).transcript)
+            transcripts.append(parse_transcript_text(text, source).transcript)
             labels.append(path)
         except TranscriptError as exc:
             _err(str(exc))

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from conversation_coach.rubric.model import Rubric
 
+# yamlload.MAX_BYTES, repeated so that a cache hit never imports the YAML loader (a test keeps them equal).
+MAX_RUBRIC_BYTES = 1_000_000
+
 CACHE_FORMAT = "2"
 
 
@@ -70,7 +73,8 @@ def load_rubric_cached(path: Path | str | None = None) -> Rubric:
 
     p = Path(path) if path else default_rubric_path()
     try:
-        key = _fingerprint(p.read_bytes())
+        # Too big for the YAML loader: never read it here; the loader refuses it with file:line.
+        key = _fingerprint(p.read_bytes()) if p.stat().st_size <= MAX_RUBRIC_BYTES else ""
     except OSError:
         key = ""
     if not key:

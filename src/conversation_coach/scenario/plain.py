@@ -135,7 +135,8 @@ def run_plain(conversation: Conversation, *, coach: bool, as_json: bool, stdin: 
         out.write("\n")
         out.flush()
 
-    if not conversation.finished:
+    trainee_ended = not conversation.finished
+    if trainee_ended:
         _say(out, name, conversation.end("trainee"))
     assessment = conversation.assessment()
     from conversation_coach import lifecycle
@@ -158,7 +159,10 @@ def run_plain(conversation: Conversation, *, coach: bool, as_json: bool, stdin: 
         out.write("\n")
         console = Console(file=out, highlight=False, soft_wrap=False)
         console.print(render_assessment(assessment, rubric))
-        record_the_outcome(conversation, stdin, out)
+        # In a scripted run the next line after a visit the person (or the clock) closed is the trainee's
+        # next reply, not a record: ask only when they ended it themselves, or when someone is typing.
+        if trainee_ended or stdin.isatty():
+            record_the_outcome(conversation, stdin, out)
     if conversation.path is not None:
         out.write(f"\nTranscript saved to {conversation.path}\n")
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from conversation_coach.fsutil import atomic_write_text
-from conversation_coach.transcript.model import Transcript, Turn
+from conversation_coach.transcript.model import SCHEMA_VERSION, Transcript, Turn
 
 MAX_TRANSCRIPT_BYTES = 20_000_000
 
@@ -118,8 +118,23 @@ def _turn(speaker_raw: object, text: object, source: str, line: int | None, work
     return Turn(speaker=speaker, text=text)
 
 
+def _embedded_transcript(data: object) -> object:
+    """A supervision record made by `export --format json` carries the transcript inside: read that."""
+    if isinstance(data, dict) and "format" in data and isinstance(data.get("transcript"), dict):
+        from conversation_coach.report.json_export import EXPORT_FORMAT
+
+        if data["format"] == EXPORT_FORMAT:
+            return data["transcript"]
+    return data
+
+
 def _parse_json(data: object, source: str, worker_names, person_names, strict: bool) -> ParsedTranscript:
+    data = _embedded_transcript(data)
     if isinstance(data, dict) and "turns" in data and "schema_version" in data:
+        version = data["schema_version"]
+        if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+            raise TranscriptError(source, f"made by a newer version of conversation-coach (schema {version}; "
+                                  f"this version reads up to {SCHEMA_VERSION}); please upgrade to read it")
         try:
             return ParsedTranscript(Transcript.model_validate(data))
         except ValidationError as exc:

@@ -25,6 +25,8 @@ from conversation_coach.tui.settings import load_settings, save_setting
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
 STARTS = ("picker", "drill", "quiz")
+# Unfinished visits the trainee chose to discard: never offered for resume again (settings key).
+DISCARDED_KEY = "discarded_unfinished"
 # Actions that lead away from a visit into the trainee's own practice: never offered to a candidate.
 PRACTICE_ACTIONS = frozenset({"help", "progress", "review_transcript", "drill", "quiz"})
 
@@ -50,6 +52,7 @@ class CoachApp(App[int]):
         *,
         assessment: bool = False,
         candidate: str | None = None,
+        trainee: str | None = None,
         minutes: float | None = None,
         resume: Path | None = None,
         rubric_path: Path | None = None,
@@ -68,6 +71,7 @@ class CoachApp(App[int]):
         self.scenario_id = scenario_id
         self.assessment_mode = assessment
         self.candidate = candidate
+        self.trainee = trainee
         self.minutes = minutes
         self.resume_path = Path(resume) if resume else None
         self.rubric_path = Path(rubric_path) if rubric_path else None
@@ -110,6 +114,7 @@ class CoachApp(App[int]):
             self.rubric,
             mode="assessment" if self.assessment_mode else "practice",
             candidate=self.candidate,
+            trainee=self.trainee,
             save_path="auto" if self.autosave else None,
             time_limit_minutes=self.minutes,
         )
@@ -171,14 +176,17 @@ class CoachApp(App[int]):
             unfinished = [Path(p) for p in find_unfinished()]
         except Exception:
             return
-        path = next((p for p in unfinished if _has_a_reply(p)), None)
+        discarded = _discarded()
+        path = next((p for p in unfinished if str(p) not in discarded and _has_a_reply(p)), None)
         if path is None:
             return
-        from conversation_coach.tui.screens.resume import ResumeScreen
+        from conversation_coach.tui.screens.resume import DISCARD, RESUME, ResumeScreen
 
-        def chosen(resume: bool | None) -> None:
-            if resume:
+        def chosen(choice: str | None) -> None:
+            if choice == RESUME:
                 self.resume_conversation(path)
+            elif choice == DISCARD:  # the file stays (and is not counted as practice); the offer stops
+                save_setting(DISCARDED_KEY, sorted(discarded | {str(path)}))
 
         self.push_screen(ResumeScreen(path), chosen)
 
@@ -369,6 +377,14 @@ class CoachApp(App[int]):
         self._close_messages_no_wait()
 
 
+def _discarded() -> set[str]:
+    """Unfinished visits the trainee discarded, as path strings; files that are gone are forgotten."""
+    value = load_settings().get(DISCARDED_KEY)
+    if not isinstance(value, list):
+        return set()
+    return {p for p in value if isinstance(p, str) and Path(p).exists()}
+
+
 def _has_a_reply(path: Path) -> bool:
     """An unfinished visit worth offering: the trainee said something before it stopped."""
     import json
@@ -402,6 +418,7 @@ def run_app(
     *,
     assessment: bool = False,
     candidate: str | None = None,
+    trainee: str | None = None,
     minutes: float | None = None,
     resume: Path | str | bool | None = None,
     rubric_path: Path | str | None = None,
@@ -416,6 +433,7 @@ def run_app(
 
     `scenario_id` is an id or a scenario file path (opens that visit straight away); `resume`
     is a transcript path, or True for the newest unfinished visit with `scenario_id`.
+    `trainee` is recorded in every new visit's transcript (a resumed one keeps its own).
     `coach=False` starts with the coach hidden. `scenario`, `rubric` and `mode="assessment"`
     are accepted as aliases of `scenario_id`, `rubric_path` and `assessment=True`.
     `start="drill"` (a round of `count` trap rewrites) or `start="quiz"` (the outcomes quiz)
@@ -483,6 +501,7 @@ def run_app(
         scenario_id,
         assessment=assessment,
         candidate=candidate,
+        trainee=trainee,
         minutes=minutes,
         resume=resume_path,
         rubric_path=Path(rubric_path) if rubric_path else None,

@@ -452,7 +452,8 @@ class ReviewScreen(Screen):
         try:
             save_transcript(self.transcript, self.path)
         except OSError as exc:
-            self.notify(f"Could not save {self.path}: {exc.strerror or exc}", severity="error", timeout=10)
+            self.notify(clean_for_display(f"Could not save {self.path}: {exc.strerror or exc}"), markup=False,
+                        severity="error", timeout=10)
             return False
         return True
 
@@ -512,7 +513,7 @@ class ReviewPickerScreen(Screen):
         try:
             screen = ReviewScreen.from_path(path, self.rubric, reviewer=self.reviewer)
         except TranscriptError as exc:
-            self.notify(clean_for_display(str(exc)), severity="error", timeout=10)
+            self.notify(clean_for_display(str(exc)), markup=False, severity="error", timeout=10)
             return
         self.app.push_screen(screen)
 
@@ -524,7 +525,7 @@ class ReviewPickerScreen(Screen):
     def _path_submitted(self, event: Input.Submitted) -> None:
         path = Path(event.value.strip()).expanduser()
         if not path.is_file():
-            self.notify(clean_for_display(f"No file at {path}"), severity="warning")
+            self.notify(clean_for_display(f"No file at {path}"), markup=False, severity="warning")
             return
         self._open(path)
 

@@ -12,13 +12,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from conversation_coach.scenario.plain import END_COMMANDS
+from conversation_coach.textsafe import clean_for_display
 from conversation_coach.tui.text import line, literal
 from conversation_coach.tui.widgets.chat_log import ChatLog
 from conversation_coach.tui.widgets.coach_panel import CoachPanel
 from conversation_coach.tui.widgets.stage_meter import StageMeter
 from conversation_coach.tui.widgets.status_line import StatusLine
 
-END_COMMAND = "/end"
+END_COMMAND = END_COMMANDS[0]  # the one the screen advertises; every one of END_COMMANDS works
 
 
 def brief_content(scenario: Any) -> Content:
@@ -143,8 +145,7 @@ class ConversationScreen(Screen):
     def action_end_visit(self) -> None:
         if self._ending or self.conv.finished:
             return
-        closing = self.conv.end(by="trainee")
-        self._finish(closing)
+        self._finish(self._end(by="trainee"))
 
     @on(Input.Submitted, "#reply")
     def _send(self, event: Input.Submitted) -> None:
@@ -154,7 +155,7 @@ class ConversationScreen(Screen):
         if not text.strip() or self._ending:
             return
         command = text.strip().lower()
-        if command == END_COMMAND:
+        if command in END_COMMANDS:
             self.action_end_visit()
             return
         if command.startswith("/") and " " not in command:
@@ -162,7 +163,10 @@ class ConversationScreen(Screen):
             return
         if self.conv.finished:
             return
-        exchange = self.conv.respond(text)
+        exchange = self._respond(text)
+        if exchange is None:  # nothing was taken: give the trainee their words back
+            event.input.value = text
+            return
         self._show_turn("worker", text)
         if not self.assessment:
             self.query_one(CoachPanel).show_reply(self.rubric, exchange.coding, text, exchange.trust_change)
@@ -179,8 +183,46 @@ class ConversationScreen(Screen):
             return
         self._refresh_status()
         if left is not None and left <= 0:
-            closing = self.conv.end(by="time_limit")
-            self._finish(closing)
+            self._finish(self._end(by="time_limit"))
+
+    # ----- the engine saves after every turn: a failed save must not end the visit ------------------
+    def _respond(self, text: str) -> Any:
+        """The engine's answer to `text`; after a failed save, the same answer rebuilt from memory.
+
+        The engine appends both turns before it saves, so the visit carries on in memory and the
+        next save that succeeds writes everything.
+        """
+        from conversation_coach.scenario.engine import Exchange
+
+        turns_before, trust_before = len(self.conv.transcript.turns), self.conv.trust
+        try:
+            return self.conv.respond(text)
+        except OSError as exc:
+            self._save_failed(exc)
+        turns = self.conv.transcript.turns[turns_before:]
+        worker = next((t for t in turns if t.speaker == "worker"), None)
+        if worker is None or worker.coding is None:  # failed before the reply was taken: nothing to show
+            return None
+        person = turns[-1] if turns[-1].speaker == "person" else None
+        return Exchange(text=worker.text, coding=worker.coding, person_line=person.text if person else "",
+                        trust=self.conv.trust, trust_change=round(self.conv.trust - trust_before, 2),
+                        newly_surfaced=list(person.surfaced) if person else [], ended=self.conv.finished,
+                        ended_by=self.conv.ended_by)
+
+    def _end(self, by: str) -> str | None:
+        """End the visit; the person's closing line even when saving it failed."""
+        turns_before = len(self.conv.transcript.turns)
+        try:
+            return self.conv.end(by=by)
+        except OSError as exc:
+            self._save_failed(exc)
+        added = self.conv.transcript.turns[turns_before:]
+        return added[-1].text if added and added[-1].speaker == "person" else None
+
+    def _save_failed(self, exc: OSError) -> None:
+        reason = exc.strerror or str(exc)
+        self.notify(clean_for_display(f"Could not save to {self.conv.path}: {reason}"), markup=False,
+                    severity="error", timeout=10)
 
     def _finish(self, closing: str | None) -> None:
         """Hand over to the app once: it records the session and shows the summary or the thank-you."""

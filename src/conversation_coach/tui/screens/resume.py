@@ -45,12 +45,19 @@ def _when(iso: str) -> str:
         return iso or "at an unknown time"
 
 
-class ResumeScreen(ModalScreen[bool]):
-    """Returns True to resume, False to start afresh (the file is left where it is)."""
+RESUME, NOT_NOW, DISCARD = "resume", "not-now", "discard"
+
+
+class ResumeScreen(ModalScreen[str]):
+    """Returns RESUME, NOT_NOW (ask again next time) or DISCARD (never offer it again).
+
+    The file is always left where it is: discarding only stops the offer (the app remembers it).
+    """
 
     BINDINGS = [
-        Binding("enter", "choose(True)", "Resume"),
-        Binding("escape,n", "choose(False)", "Not now"),
+        Binding("enter", "choose('resume')", "Resume"),
+        Binding("escape,n", "choose('not-now')", "Not now"),
+        Binding("d", "choose('discard')", "Discard"),
     ]
 
     def __init__(self, path: Path) -> None:
@@ -63,6 +70,7 @@ class ResumeScreen(ModalScreen[bool]):
             with Horizontal(id="resume-actions"):
                 yield Button("Resume (Enter)", id="resume", variant="primary")
                 yield Button("Not now (Esc)", id="not-now")
+                yield Button("Discard (d)", id="discard", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()
@@ -70,7 +78,7 @@ class ResumeScreen(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "resume")
+        self.dismiss(event.button.id or NOT_NOW)
 
-    def action_choose(self, resume: bool) -> None:
-        self.dismiss(resume)
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
