@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -447,6 +447,7 @@ _WORDS = ["my", "our", "my", "daughter's", "mates'", "own", "the", "this", "gard
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=25))
+@example(words=["my", "own", "one"])
 def test_a_topic_never_dangles(words):
     for topic in person_topics(Transcript(turns=[P(" ".join(words))]), limit=10):
         last = topic.split()[-1]

@@ -63,9 +63,10 @@ _NOT_TOPICS = {
     "view", "opinion", "age", "days", "day", "life", "week", "weeks", "month", "months", "year", "years",
     "morning", "night", "evening", "afternoon", "name", "chances", "chance", "decision", "choice", "risk",
     "problem", "problems", "business", "part", "share", "guess", "fill", "fun", "eye", "tongue", "word's",
+    "one", "ones",  # a pronoun as head: "my own one" would come back as "your own one"
 }
 # Too vague on their own, fine with a modifier: "my place" (as in "not my place"), "my own little place".
-_VAGUE_ALONE = {"place", "one", "ones", "home's"}
+_VAGUE_ALONE = {"place", "home's"}
 # Not nouns: pronouns, determiners, prepositions, conjunctions, auxiliaries ("my own this morning").
 _FUNCTION_WORDS = {
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "you", "i", "me",
