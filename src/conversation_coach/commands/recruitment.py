@@ -62,13 +62,6 @@ def _error(message: str) -> None:
     print(f"conversation-coach: {clean_for_display(message, keep_newlines=False)}", file=sys.stderr)
 
 
-def _private_parent(path: Path) -> None:
-    """An export written inside the user data dir gets a private (0700) folder, like everything there."""
-    from conversation_coach.fsutil import make_parent_dirs
-
-    make_parent_dirs(path)
-
-
 def _console():
     from rich.console import Console
 
@@ -104,7 +97,6 @@ def _compare(args: argparse.Namespace) -> int:
         if args.csv:
             path = Path(args.csv)
             try:
-                _private_parent(path)
                 write_new_file(path, panel_csv(report), force=args.force, mode=0o600)
             except FileExistsError as exc:
                 _error(str(exc))
@@ -274,7 +266,6 @@ def _cpd(args: argparse.Namespace) -> int:
     text = render_cpd(sessions, since=since, trainee=args.trainee, app_version=__version__)
     path = Path(args.output)
     try:
-        _private_parent(path)
         write_new_file(path, text, force=args.force, mode=0o600)
     except FileExistsError as exc:
         _error(str(exc))
