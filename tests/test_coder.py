@@ -94,6 +94,44 @@ def test_question_form(text, main):
     assert code(text).main == main
 
 
+@pytest.mark.parametrize(("text", "main"), [
+    # spoken restarts are folded before the question word is read
+    ("Wh-what do you miss most about the old house?", "open_question"),
+    ("Wha-wha-what helps on the bad days?", "open_question"),
+    ("So w-where do you think you'd like to start?", "open_question"),
+    # a wh-question wrapped in politeness is still open
+    ("Can I ask you, um, what gets you through the long afternoons?", "open_question"),
+    ("I wanted to ask you how the new flat is feeling.", "open_question"),
+    ("Your daughter rang me. I wonder, what are your thoughts on her idea?", "open_question"),
+    ("Do you have any ideas about what would make Sundays easier?", "open_question"),
+    ("And what about the day centre do you enjoy?", "open_question"),
+    # an open question after a long setting-up clause
+    ("The tablets ease the pain, and I know they make you sleepy and the doctor is keen you stay on them, "
+     "so what are your thoughts about that?", "open_question"),
+    # an invitation to say more, shaped like yes/no
+    ("Is there anything else you'd like me to know about the evenings?", "open_question"),
+    ("Are there any other things that help when you can't sleep?", "open_question"),
+    ("Yeah, say something more about the allotment.", "open_question"),
+    # still asking for one fact, even after a clause
+    ("Right, and in a normal week, how many nights would you say you sleep through?", "closed_question"),
+    ("Is there anything in the fridge for tea?", "closed_question"),
+    ("Do you know how to get to the surgery from here?", "closed_question"),
+    # asking leave to talk, said as a wondering
+    ("I wondered if we could spend ten minutes on how the evenings are going.", "permission"),
+    ("I was wondering if you'd be open to looking at the bills together.", "permission"),
+    ("I'd like to ask a bit about your tablets, if that's okay with you.", "permission"),
+])
+def test_question_form_in_real_speech(text, main):
+    assert code(text).main == main
+
+
+def test_a_quoted_sentence_ends_where_its_quote_closes():
+    coding = code('You keep telling yourself, "I can\'t manage." What would help you feel more sure?',
+                  context="I just keep thinking I can't manage.")
+    assert coding.main == "open_question"
+    assert {"simple_reflection", "complex_reflection"} & set(coding.moves)
+
+
 def test_a_tag_ending_does_not_make_a_closed_question():
     coding = code("The garden's your pride and joy, isn't it?", context="I've been doing that garden for forty years.")
     assert coding.main in ("simple_reflection", "complex_reflection")

@@ -70,7 +70,8 @@ class _Reading:
 
 
 _SPACES = re.compile(r"\s+")
-_STUTTER = re.compile(r"\b([\w']{1,20})-+ ?(?=\1\b)", re.IGNORECASE)  # "you-you're" -> "you're"
+# Spoken restarts: "you-you're" -> "you're", "wh-what" -> "what", "wha-wha-what" -> "what".
+_STUTTER = re.compile(r"\b(?:([\w']{1,20})-+ ?(?=\1\b)|([a-z]{1,3})-+ ?(?=\2[a-z]))", re.IGNORECASE)
 
 
 def _normalise(text: str) -> tuple[str, bool]:

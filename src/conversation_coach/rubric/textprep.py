@@ -138,9 +138,9 @@ def canonicalise(text: str) -> tuple[str, list[int] | None]:
     return "".join(pieces), offsets
 
 
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\s+-\s+|\?(?=\S)|-{2,}|—|–(?=\s)")
+_SENTENCE_END = re.compile(r"[.!?]+[\"”]?(?=\s|$)|\s+-\s+|\?(?=\S)|-{2,}|—|–(?=\s)")
 _PREAMBLE = re.compile(
-    r"^[-–—.,…\s]*(?:(?:" + "|".join(sorted((re.escape(w) for w in PREAMBLE_WORDS), key=len, reverse=True))
+    r"^[-–—.,…\s\"“”]*(?:(?:" + "|".join(sorted((re.escape(w) for w in PREAMBLE_WORDS), key=len, reverse=True))
     + r"|i see|you know|i mean|thank you|thanks|mr\.? \w+|mrs\.? \w+|ms\.? \w+|miss \w+|don't (?:you )?worry(?=[,.!])"
     r")\b[,.!…]*\s*){0,4}"
 )
