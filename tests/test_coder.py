@@ -125,6 +125,19 @@ def test_question_form_in_real_speech(text, main):
     assert code(text).main == main
 
 
+@pytest.mark.parametrize("text", [
+    "All right, take care, bye.",
+    "Thanks, Dilys. We'll see you next Friday.",
+    "All right, thanks. Ring me any time.",
+    "That'd be great.",
+    "All right, lovely to meet you.",
+])
+def test_goodbyes_and_thanks_are_not_reflections(text):
+    """Even when they share a word with what the person said ('Thanks for coming')."""
+    coding = code(text, context="Okay, thanks for coming out, it was good to meet you.")
+    assert coding.main == "other"
+
+
 def test_a_quoted_sentence_ends_where_its_quote_closes():
     coding = code('You keep telling yourself, "I can\'t manage." What would help you feel more sure?',
                   context="I just keep thinking I can't manage.")

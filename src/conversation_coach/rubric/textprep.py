@@ -48,6 +48,7 @@ whom why why's with won't would wouldn't you you'd you'll you're you've your you
 okay yeah yes just really like well right um uh er erm mm oh so get got go going bit lot thing things kind
 sort know think mean say said also still even much many way now then gonna want wanted will shall may might
 must one two something anything everything nothing someone anyone everyone thats cos because
+thanks thank cheers bye goodbye hello hi hiya anytime that'd it'd
 """.split())
 
 PREAMBLE_WORDS = frozenset("""
@@ -141,7 +142,7 @@ def canonicalise(text: str) -> tuple[str, list[int] | None]:
 _SENTENCE_END = re.compile(r"[.!?]+[\"”]?(?=\s|$)|\s+-\s+|\?(?=\S)|-{2,}|—|–(?=\s)")
 _PREAMBLE = re.compile(
     r"^[-–—.,…\s\"“”]*(?:(?:" + "|".join(sorted((re.escape(w) for w in PREAMBLE_WORDS), key=len, reverse=True))
-    + r"|i see|you know|i mean|thank you|thanks|mr\.? \w+|mrs\.? \w+|ms\.? \w+|miss \w+|don't (?:you )?worry(?=[,.!])"
+    + r"|all right|i see|you know|i mean|thank you|thanks|mr\.? \w+|mrs\.? \w+|ms\.? \w+|miss \w+|don't (?:you )?worry(?=[,.!])"
     r")\b[,.!…]*\s*){0,4}"
 )
 
