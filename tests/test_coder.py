@@ -138,6 +138,31 @@ def test_goodbyes_and_thanks_are_not_reflections(text):
     assert coding.main == "other"
 
 
+def test_a_hurried_greeting_with_a_name_still_opens_with_a_question():
+    coding = code("hey cai hows things been since u moved in")
+    assert coding.main == "open_question"
+    assert coding.stage == 1
+
+
+def test_feels_like_is_a_reflective_stem():
+    coding = code("feels like a lot of pressure to have it all worked out at your age",
+                  context="I'm only seventeen and everyone expects me to have it all sorted.")
+    assert coding.main in ("simple_reflection", "complex_reflection")
+
+
+@pytest.mark.parametrize(("text", "context", "trap", "main"), [
+    ("I hear you, Glyn, but the stairs just aren't safe for you any more.", "I want to stay upstairs in my own bed.",
+     "yes_but", "information"),
+    ("That's not true, the carer was here at nine, it's in the book.", "Nobody came this morning.",
+     "confrontational", "information"),
+])
+def test_a_telling_trap_is_never_read_as_listening(text, context, trap, main):
+    """It borrows the person's words, but it overrules or contradicts them: telling, not reflecting."""
+    coding = code(text, context=context)
+    assert trap in {t.trap for t in coding.traps}
+    assert coding.main == main
+
+
 def test_a_quoted_sentence_ends_where_its_quote_closes():
     coding = code('You keep telling yourself, "I can\'t manage." What would help you feel more sure?',
                   context="I just keep thinking I can't manage.")

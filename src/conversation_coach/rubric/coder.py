@@ -117,6 +117,9 @@ LAZY_SIGNALS = frozenset({
 
 
 _FEELING = frozenset({"signal:feeling"})
+# Traps that make a statement telling rather than listening (labelling can be said as a reflection).
+_TELLING_TRAPS = frozenset({"trap:expert", "trap:power", "trap:problem_solving", "trap:yes_but", "trap:confrontational"})
+_ADVISING_TRAPS = frozenset({"trap:expert", "trap:problem_solving"})
 
 
 class _Context:
@@ -263,6 +266,11 @@ def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
         if "signal:reflective_stem" in sig and "signal:complex_stem" in sig:
             return _Reading("complex", sig)  # "It sounds like ...?" is a reflection said with a rising voice
         return _Reading("closed", sig)
+    if _TELLING_TRAPS.intersection(sig):
+        # A statement that decides, fixes, overrules or warns tells the person something; it is
+        # not listening back, however much it borrows their words ("I hear you, but...").
+        advising = "move:advice" in sig or _ADVISING_TRAPS.intersection(sig)
+        return _Reading("advice" if advising else "information", sig)
     if "move:affirmation" in sig:
         return _Reading("affirmation", sig)
     if "move:advice" in sig:
@@ -272,8 +280,6 @@ def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
     trapped = any(target.startswith("trap:") for target in sig)
     if ("signal:social" in sig or "signal:filler" in sig) and not trapped:
         return _Reading("other", sig)
-    if "trap:expert" in sig:
-        return _Reading("advice", sig)
     if _is_reflection(ctx, s, sig):
         return _Reading("complex" if _is_complex(ctx, s, sig) else "simple", sig)
     words = words_of(s.body)

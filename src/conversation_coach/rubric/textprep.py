@@ -53,7 +53,8 @@ thanks thank cheers bye goodbye hello hi hiya anytime that'd it'd
 
 PREAMBLE_WORDS = frozenset("""
 okay ok so right well and um uh er erm hmm mm mm-hmm yeah yes alright now oh ah look listen anyway sure
-great cool hm but then lovely fine good aye hello hi hiya hey morning afternoon evening
+great cool hm but then lovely fine good aye hello hi hiya hey morning afternoon evening gosh goodness
+oops whoops ooh
 """.split())
 
 
@@ -179,10 +180,24 @@ fine wow gosh ah oh um ok okay yes no yeah well look listen right sure cheers mo
 _VOCATIVE = re.compile(r"([a-z]+)(?: [a-z]+)?,\s*")
 
 
+_GREETING = re.compile(r"^[-–—.,…\s]*(?:hey|hi|hiya|hello|morning|afternoon|evening|alright)\b")
+_TYPED_NAME = re.compile(
+    r"([a-z]+) (?=(?:how|hows|how's|what|whats|what's|why|where|when|who|do|does|did|is|are|have|has|can|could|would|tell)\b)")
+
+
 def _skip_vocatives(prepared: Prepared) -> None:
-    """'Sarah, what do you think?': a name said first (capitalised as typed) is a preamble too."""
+    """'Sarah, what do you think?': a name said first (capitalised as typed) is a preamble too.
+
+    Typed in a hurry, 'hey jaden hows things' has neither capital nor comma: after a greeting,
+    a single unknown word followed by a question word is taken as the name.
+    """
     for s in prepared.sentences:
         at = s.start + s.body_offset
+        if s.body_offset and _GREETING.match(s.text):
+            typed = _TYPED_NAME.match(prepared.canon, at, s.end)
+            if typed and typed.group(1) not in STOPWORDS and typed.group(1) not in _NOT_NAMES:
+                s.body_offset = typed.end() - s.start
+                continue
         m = _VOCATIVE.match(prepared.canon, at, s.end)
         if not m or m.group(1) in STOPWORDS or m.group(1) in _NOT_NAMES or m.end() >= s.end:
             continue
