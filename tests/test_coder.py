@@ -163,6 +163,12 @@ def test_a_telling_trap_is_never_read_as_listening(text, context, trap, main):
     assert coding.main == main
 
 
+def test_everyday_misspellings_and_shorthand_are_read_as_meant():
+    assert "expert" in traps("you realy ought to be using the frame when ur out")
+    assert code("tbh wen did u last see the gp").main == "closed_question"
+    assert code("wat wud a gd day look like for u").main == "open_question"
+
+
 def test_a_quoted_sentence_ends_where_its_quote_closes():
     coding = code('You keep telling yourself, "I can\'t manage." What would help you feel more sure?',
                   context="I just keep thinking I can't manage.")

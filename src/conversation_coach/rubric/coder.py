@@ -255,7 +255,7 @@ def _read_sentence(ctx: _Context, index: int, s: Sentence) -> _Reading:
         return _Reading("other", sig)  # "Yeah?" "Right?" keep the person talking; they ask nothing
     if open_start and len(words_of(s.body)) < 2 and not s.body.startswith(("why", "how")):
         open_start = False  # a bare "What?" asks to hear it again
-    interrogative = (s.question_mark and not tagged) or open_start or closed_start or invite
+    interrogative = (s.question_mark and not tagged) or open_start or closed_start or invite or specific
     if interrogative:
         if invite or (open_start and not specific):
             return _Reading("open", sig)

@@ -31,6 +31,22 @@ _CANON_WORDS = {
     "judgment": "judgement", "apologize": "apologise", "ain't": "isn't", "mmhmm": "mm-hmm", "mhm": "mm-hmm",
     "uh-huh": "mm-hmm", "mm-hm": "mm-hmm", "hmm": "mm",
 }
+# Everyday misspellings and texting shorthand (unambiguous ones only: "ill" and "id" stay as typed).
+_CANON_WORDS.update({
+    "realy": "really", "reely": "really", "rly": "really", "usualy": "usually", "usally": "usually",
+    "definately": "definitely", "definatly": "definitely", "defo": "definitely", "probly": "probably",
+    "prolly": "probably", "becuase": "because", "becasue": "because", "beacuse": "because", "bcoz": "because",
+    "wich": "which", "recieve": "receive", "beleive": "believe", "belive": "believe", "untill": "until",
+    "tommorow": "tomorrow", "tomorow": "tomorrow", "tmrw": "tomorrow", "2moro": "tomorrow", "2day": "today",
+    "thier": "their", "freind": "friend", "freinds": "friends", "wierd": "weird", "happend": "happened",
+    "truely": "truly", "basicly": "basically", "immediatly": "immediately", "excercise": "exercise",
+    "neccessary": "necessary", "necesary": "necessary", "begining": "beginning", "shud": "should",
+    "wont": "won't", "hes": "he's", "shes": "she's", "wouldve": "would've", "couldve": "could've",
+    "shouldve": "should've", "theyve": "they've", "weve": "we've", "yeh": "yeah", "yh": "yeah",
+    "thru": "through", "tbh": "to be honest", "idk": "i don't know", "rn": "right now", "b4": "before",
+    "gr8": "great", "nite": "night", "luv": "love", "hav": "have", "wen": "when", "wiv": "with",
+    "sumthing": "something", "somthing": "something", "anythin": "anything", "nothin": "nothing",
+})
 _CANON_KEYS = frozenset(_CANON_WORDS)
 _IZE = re.compile(r"(?<=[a-z]{2})(iz|yz)(e|es|ed|ing|ation|ations)$")
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
@@ -143,7 +159,7 @@ def canonicalise(text: str) -> tuple[str, list[int] | None]:
 _SENTENCE_END = re.compile(r"[.!?]+[\"”]?(?=\s|$)|\s+-\s+|\?(?=\S)|-{2,}|—|–(?=\s)")
 _PREAMBLE = re.compile(
     r"^[-–—.,…\s\"“”]*(?:(?:" + "|".join(sorted((re.escape(w) for w in PREAMBLE_WORDS), key=len, reverse=True))
-    + r"|all right|i see|you know|i mean|thank you|thanks|mr\.? \w+|mrs\.? \w+|ms\.? \w+|miss \w+|don't (?:you )?worry(?=[,.!])"
+    + r"|all right|to be honest|honestly|i see|you know|i mean|thank you|thanks|mr\.? \w+|mrs\.? \w+|ms\.? \w+|miss \w+|don't (?:you )?worry(?=[,.!])"
     r")\b[,.!…]*\s*){0,4}"
 )
 
