@@ -14,7 +14,9 @@ from conversation_coach.rubric.model import Rubric, Rule
 from conversation_coach.rubric.textprep import Prepared, Sentence, content_stems, words_of
 
 DEFAULT_FUZZY_THRESHOLD = 80.0
-_WORD_START = re.compile(r"(?<![\w'])[\w]")
+# Where a rule may start matching: a word's first character, or the apostrophe of a contraction
+# ("it's", "you'd"), so that patterns written as "(?:is|'s) ..." can be indexed too.
+_WORD_START = re.compile(r"(?<![\w'])[\w]|(?<=\w)'(?=\w)")
 _GAP = re.compile(r"<gap:(\d{1,2})>")
 
 
@@ -132,7 +134,7 @@ def _match_prefixes(source: str) -> frozenset[str] | None:
         return None
     except Exception:  # noqa: BLE001 - an optimisation only
         return None
-    if not out or not all(p[0].isalnum() for p in out):
+    if not out or not all(p[0].isalnum() or p[0] == "'" for p in out):
         return None
     return frozenset(out)
 
@@ -167,7 +169,7 @@ def compile_rule(rule: Rule) -> CompiledRule:
 
 
 def _starts_at_word(pattern: str) -> bool:
-    return pattern.startswith(("\\b", "^", "(?<![\\w'])", "(?<=", "(?<!"))
+    return pattern.startswith(("\\b", "^", "(?<![\\w'])", "(?<=", "(?<!", "(?:(?<=", "(?:(?<!"))
 
 
 @dataclass
