@@ -45,7 +45,7 @@ _CANON_WORDS.update({
     "shouldve": "should've", "theyve": "they've", "weve": "we've", "yeh": "yeah", "yh": "yeah",
     "thru": "through", "tbh": "to be honest", "idk": "i don't know", "rn": "right now", "b4": "before",
     "gr8": "great", "nite": "night", "luv": "love", "hav": "have", "wen": "when", "wiv": "with",
-    "sumthing": "something", "somthing": "something", "anythin": "anything", "nothin": "nothing",
+    "ud": "you'd", "ul": "you'll", "ull": "you'll", "uve": "you've", "youve": "you've", "sumthing": "something", "somthing": "something", "anythin": "anything", "nothin": "nothing",
 })
 _CANON_KEYS = frozenset(_CANON_WORDS)
 _IZE = re.compile(r"(?<=[a-z]{2})(iz|yz)(e|es|ed|ing|ation|ations)$")
