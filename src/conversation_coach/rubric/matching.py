@@ -169,7 +169,14 @@ def compile_rule(rule: Rule) -> CompiledRule:
 
 
 def _starts_at_word(pattern: str) -> bool:
-    return pattern.startswith(("\\b", "^", "(?<![\\w'])", "(?<=", "(?<!", "(?:(?<=", "(?:(?<!"))
+    if pattern.startswith(("\\b", "^", "(?<![\\w'])", "(?<=", "(?<!", "(?:(?<=", "(?:(?<!", "(?:^|")):
+        return True
+    # A pattern opening on a plain word ("(?:taken|removed) ...") is read as starting at a word too:
+    # rules are written about words, and indexing it by its first words keeps the coder fast.
+    return bool(_PLAIN_WORD_START.match(pattern))
+
+
+_PLAIN_WORD_START = re.compile(r"(?:\(\?:)*[a-z]")
 
 
 @dataclass
