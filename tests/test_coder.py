@@ -383,7 +383,10 @@ def test_statements_that_only_look_like_questions_or_advice(text, context, main)
     ("Don't worry, we'll sort all that out for you.", None, "problem_solving"),
     ("Here, let me button your cardigan, it'll be quicker.", None, "power"),
     ("Why don't you keep a diary of the bad nights?", None, "problem_solving"),
-    ("You really need to let the nurse dress that leg.", None, "expert"),
+    # telling someone they must let staff do their care decides for them (power); telling them what is
+    # good for them is the expert trap
+    ("You really need to let the nurse dress that leg.", None, "power"),
+    ("You really need to rest that leg more.", None, "expert"),
     ("I reckon a few days away would make you feel loads better, let's book one.", None, "problem_solving"),
     ("You're not eating though, are you? Look at the fridge.", None, "confrontational"),
 ])
