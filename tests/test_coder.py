@@ -153,7 +153,7 @@ def test_feels_like_is_a_reflective_stem():
 @pytest.mark.parametrize(("text", "context", "trap", "main"), [
     ("I hear you, Glyn, but the stairs just aren't safe for you any more.", "I want to stay upstairs in my own bed.",
      "yes_but", "information"),
-    ("That's not true, the carer was here at nine, it's in the book.", "Nobody came this morning.",
+    ("No, that's not true, Mrs Evans, the girls came at ten, I've read their notes.", "Nobody's been near me all day.",
      "confrontational", "information"),
 ])
 def test_a_telling_trap_is_never_read_as_listening(text, context, trap, main):
