@@ -31,7 +31,8 @@ _CANON_WORDS = {
     "judgment": "judgement", "apologize": "apologise", "ain't": "isn't", "mmhmm": "mm-hmm", "mhm": "mm-hmm",
     "uh-huh": "mm-hmm", "mm-hm": "mm-hmm", "hmm": "mm",
 }
-# Everyday misspellings and texting shorthand (unambiguous ones only: "ill" and "id" stay as typed).
+# Everyday misspellings and texting shorthand (unambiguous ones only: "ill", "id" and "rn" — a
+# registered nurse — stay as typed).
 _CANON_WORDS.update({
     "realy": "really", "reely": "really", "rly": "really", "usualy": "usually", "usally": "usually",
     "definately": "definitely", "definatly": "definitely", "defo": "definitely", "probly": "probably",
@@ -43,7 +44,7 @@ _CANON_WORDS.update({
     "neccessary": "necessary", "necesary": "necessary", "begining": "beginning", "shud": "should",
     "wont": "won't", "hes": "he's", "shes": "she's", "wouldve": "would've", "couldve": "could've",
     "shouldve": "should've", "theyve": "they've", "weve": "we've", "yeh": "yeah", "yh": "yeah",
-    "thru": "through", "tbh": "to be honest", "idk": "i don't know", "rn": "right now", "b4": "before",
+    "thru": "through", "tbh": "to be honest", "idk": "i don't know", "b4": "before",
     "gr8": "great", "nite": "night", "luv": "love", "hav": "have", "wen": "when", "wiv": "with",
     "ud": "you'd", "ul": "you'll", "ull": "you'll", "uve": "you've", "youve": "you've", "sumthing": "something", "somthing": "something", "anythin": "anything", "nothin": "nothing",
 })
