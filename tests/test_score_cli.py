@@ -272,3 +272,14 @@ def test_csv_refuses_to_overwrite_without_force(rubric_path, good_file, trap_fil
     capsys.readouterr()
     assert out_csv.read_text(encoding="utf-8").startswith("file,score,")
     assert oct(out_csv.stat().st_mode & 0o777) == "0o600"
+
+
+def test_an_unwritable_csv_path_is_one_line_naming_it(rubric_path, good_file, trap_file, tmp_path, capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be\n", encoding="utf-8")
+    out_csv = blocker / "scores.csv"
+    args = ["score", "--rubric", str(rubric_path), "--csv", str(out_csv), str(good_file), str(trap_file)]
+    assert main(args) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("conversation-coach score: cannot write ")
+    assert str(out_csv) in err[-1]

@@ -8,6 +8,8 @@ import os
 import re
 import sys
 
+from conversation_coach.commands.output import print_error
+
 
 def register(sub) -> None:
     """Add this group's subcommands to the parser."""
@@ -34,12 +36,6 @@ def _terminal_safe_json(line: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
-def _warn(message: str) -> None:
-    from conversation_coach.textsafe import clean_for_display
-
-    print(clean_for_display(message, keep_newlines=False), file=sys.stderr)
-
-
 def run_code(args: argparse.Namespace) -> int:
     from conversation_coach.rubric.cache import load_rubric_cached
 
@@ -51,13 +47,13 @@ def run_code(args: argparse.Namespace) -> int:
         if not isinstance(exc, LoadError):
             raise
         for problem in exc.problems:
-            _warn(f"conversation-coach code: rubric: {problem}")
+            print_error(f"conversation-coach code: rubric: {problem}")
         return 2
     failed = 0
     out = sys.stdout
     for lines, error in _code_all(args.transcripts, rubric):
         if error:
-            _warn(f"conversation-coach code: {error}")
+            print_error(f"conversation-coach code: {error}")
             failed += 1
         elif lines:
             out.write("\n".join(lines) + "\n")

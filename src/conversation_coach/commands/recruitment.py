@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+
+from conversation_coach.commands.output import print_error, write_report
 
 
 def register(sub) -> None:
@@ -56,10 +59,8 @@ def _ids_saveable(args: argparse.Namespace) -> None:
             setattr(args, name, encodable(getattr(args, name)))
 
 
-def _error(message: str) -> None:
-    from conversation_coach.textsafe import clean_for_display
-
-    print(f"conversation-coach: {clean_for_display(message, keep_newlines=False)}", file=sys.stderr)
+_PREFIX = "conversation-coach: "
+_error = functools.partial(print_error, prefix=_PREFIX)
 
 
 def _console():
@@ -72,7 +73,6 @@ def _console():
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from conversation_coach.fsutil import write_new_file
     from conversation_coach.panel import PanelReport, build_panel, panel_csv, render_panel
     from conversation_coach.store import Store, StoreError
 
@@ -96,13 +96,7 @@ def _compare(args: argparse.Namespace) -> int:
             return 0
         if args.csv:
             path = Path(args.csv)
-            try:
-                write_new_file(path, panel_csv(report), force=args.force, mode=0o600)
-            except FileExistsError as exc:
-                _error(str(exc))
-                return 1
-            except OSError as exc:
-                _error(f"cannot write {path}: {exc.strerror or exc}")
+            if not write_report(path, panel_csv(report), force=args.force, prefix=_PREFIX):
                 return 1
             store.record_export(path, [c.candidate for c in report.candidates])
             print(f"Wrote {len(report.candidates)} candidate(s) to {path}. Scores are advice; a person decides.")
@@ -247,7 +241,6 @@ def _parse_since(text: str) -> datetime:
 def _cpd(args: argparse.Namespace) -> int:
     from conversation_coach import __version__
     from conversation_coach.cpd import render_cpd
-    from conversation_coach.fsutil import write_new_file
     from conversation_coach.store import Store, StoreError
 
     _ids_saveable(args)
@@ -265,13 +258,7 @@ def _cpd(args: argparse.Namespace) -> int:
         return 1
     text = render_cpd(sessions, since=since, trainee=args.trainee, app_version=__version__)
     path = Path(args.output)
-    try:
-        write_new_file(path, text, force=args.force, mode=0o600)
-    except FileExistsError as exc:
-        _error(str(exc))
-        return 1
-    except OSError as exc:
-        _error(f"cannot write {path}: {exc.strerror or exc}")
+    if not write_report(path, text, force=args.force, prefix=_PREFIX):
         return 1
     if args.trainee:
         try:

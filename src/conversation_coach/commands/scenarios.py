@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from conversation_coach.commands.output import print_error
+
 
 def register(sub) -> None:
     """Add this group's subcommands to the parser."""
@@ -52,9 +54,7 @@ def register(sub) -> None:
 
 
 def _error(command: str, message: str) -> None:
-    from conversation_coach.textsafe import clean_for_display
-
-    sys.stderr.write(f"conversation-coach {command}: {clean_for_display(message, keep_newlines=True)}\n")
+    print_error(message, prefix=f"conversation-coach {command}: ", keep_newlines=True)
 
 
 # ----- list -----------------------------------------------------------------------------------

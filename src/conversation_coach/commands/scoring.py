@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
+
+from conversation_coach.commands.output import print_error, write_report
 
 TRAP_COLUMNS = ("expert", "power", "problem_solving", "question_answer", "yes_but", "labelling", "confrontational")
 
@@ -29,10 +32,8 @@ def register(sub) -> None:
     parser.set_defaults(handler=run_score)
 
 
-def _error(message: str) -> None:
-    from conversation_coach.textsafe import clean_for_display
-
-    sys.stderr.write(f"conversation-coach score: {clean_for_display(message, keep_newlines=False)}\n")
+_PREFIX = "conversation-coach score: "
+_error = functools.partial(print_error, prefix=_PREFIX)
 
 
 def run_score(args: argparse.Namespace) -> int:
@@ -145,13 +146,7 @@ def _score_many(args: argparse.Namespace, rubric) -> int:
         console = Console(highlight=False)
         console.print(_table(rows, console.width))
     if args.csv:
-        try:
-            _write_csv(args.csv, rows, force=args.force)
-        except FileExistsError as exc:
-            _error(str(exc))
-            return 1
-        except OSError as exc:
-            _error(f"{args.csv}: cannot write the CSV: {exc.strerror or exc}")
+        if not write_report(args.csv, _csv_text(rows), force=args.force, prefix=_PREFIX):
             return 1
     return 1 if failed else 0
 
@@ -223,12 +218,9 @@ def _csv_cell(value) -> str:
     return "'" + text if risky else text
 
 
-def _write_csv(path: str, rows: list[dict], *, force: bool = False) -> None:
+def _csv_text(rows: list[dict]) -> str:
     import csv
     import io
-    from pathlib import Path
-
-    from conversation_coach.fsutil import write_new_file
 
     columns = ["file", "score", "stages_reached", "traps", *TRAP_COLUMNS, "error"]
     buffer = io.StringIO()
@@ -236,4 +228,4 @@ def _write_csv(path: str, rows: list[dict], *, force: bool = False) -> None:
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_csv_cell(row[c]) if c in ("file", "error") else row[c] for c in columns])
-    write_new_file(Path(path), buffer.getvalue(), force=force, mode=0o600)
+    return buffer.getvalue()

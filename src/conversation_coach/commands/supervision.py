@@ -9,11 +9,14 @@ agree   how often supervisors agreed with the coder, per move and per trap (perc
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from conversation_coach.commands.output import print_error, write_report
 
 EXPORT_SUFFIX = {"md": ".md", "html": ".html", "json": ".json"}
 
@@ -76,10 +79,7 @@ def register(sub) -> None:
     agr.set_defaults(handler=_agree)
 
 
-def _err(message: str) -> None:
-    from conversation_coach.textsafe import clean_for_display
-
-    print(clean_for_display(message), file=sys.stderr)
+_err = functools.partial(print_error, keep_newlines=True)
 
 
 def _load_rubric(path: str | None):
@@ -182,7 +182,6 @@ def _default_import_path(stem: str) -> Path:
 
 def _import(args: argparse.Namespace) -> int:
     from conversation_coach import __version__
-    from conversation_coach.fsutil import write_new_file
     from conversation_coach.rubric.coder import code_turns
     from conversation_coach.transcript.io import TranscriptError, dump_transcript, read_source
     from conversation_coach.transcript.model import now_iso
@@ -231,10 +230,7 @@ def _import(args: argparse.Namespace) -> int:
         transcript.finished = True
     transcript.updated = now_iso()
     path = output or _default_import_path(Path(source).stem if source != "-" else "stdin")
-    try:
-        write_new_file(path, dump_transcript(transcript), force=args.force, mode=0o600)
-    except (FileExistsError, OSError) as exc:
-        _err(str(exc))
+    if not write_report(path, dump_transcript(transcript), force=args.force):
         return 1
     workers = sum(t.speaker == "worker" for t in transcript.turns)
     left_out = len(result.unattributed) + len(result.ignored)
@@ -289,7 +285,6 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from conversation_coach.fsutil import write_new_file
     from conversation_coach.transcript.io import TranscriptError, load_transcript
 
     if args.output and Path(args.output).exists() and not args.force:
@@ -322,10 +317,7 @@ def _export(args: argparse.Namespace) -> int:
     path = Path(args.output)
     if not path.suffix:
         path = path.with_suffix(EXPORT_SUFFIX[args.format])
-    try:
-        write_new_file(path, text, force=args.force, mode=0o600)
-    except (FileExistsError, OSError) as exc:
-        _err(str(exc))
+    if not write_report(path, text, force=args.force):
         return 1
     from conversation_coach.lifecycle import note_export  # so `forget ID` can find this file
 
