@@ -6,6 +6,7 @@ full loader (`scenario.load`) find exactly the same files without the picker pay
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +14,23 @@ from conversation_coach import paths
 
 Source = Literal["shipped", "user"]
 YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class ScenarioEntry:
+    """A scenario as lists show it: `list`, the picker and its index (no YAML or pydantic needed)."""
+
+    id: str
+    title: str
+    audience: str
+    difficulty: str
+    brief: str
+    path: Path
+    source: Source
+
+    def contract_dict(self) -> dict[str, str]:
+        """The `list --json` item (contract)."""
+        return {"id": self.id, "title": self.title, "audience": self.audience, "difficulty": self.difficulty}
 
 
 def scenario_files() -> list[tuple[Path, Source]]:

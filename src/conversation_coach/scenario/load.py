@@ -7,11 +7,10 @@ meets the same person; `validate` reports the clash.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from conversation_coach.scenario.files import YAML_SUFFIXES, Source, scenario_files
+from conversation_coach.scenario.files import YAML_SUFFIXES, ScenarioEntry, scenario_files
 from conversation_coach.scenario.model import Scenario
 from conversation_coach.yamlload import LoadError, load_model
 
@@ -24,21 +23,6 @@ class UnknownScenario(LookupError):
         self.known = known
         listed = ", ".join(known) if known else "(none found)"
         super().__init__(f"no scenario called '{wanted}'. Scenarios: {listed}")
-
-
-@dataclass(frozen=True)
-class ScenarioEntry:
-    id: str
-    title: str
-    audience: str
-    difficulty: str
-    brief: str
-    path: Path
-    source: Source
-
-    def contract_dict(self) -> dict[str, str]:
-        """The `list --json` item (contract)."""
-        return {"id": self.id, "title": self.title, "audience": self.audience, "difficulty": self.difficulty}
 
 
 @lru_cache(maxsize=32)

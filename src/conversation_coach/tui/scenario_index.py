@@ -11,26 +11,13 @@ File discovery is `scenario.files.scenario_files`, the same as the loader's.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from conversation_coach import paths
-from conversation_coach.scenario.files import scenario_files
+from conversation_coach.scenario.files import ScenarioEntry, scenario_files
 
 INDEX_VERSION = 1
-
-
-@dataclass(frozen=True)
-class PickerEntry:
-    """The fields of `scenario.load.ScenarioEntry` the picker uses."""
-
-    id: str
-    title: str
-    audience: str
-    difficulty: str
-    brief: str
-    path: Path
-    source: str
 
 
 def discover() -> list[tuple[Path, str]]:
@@ -82,7 +69,7 @@ def _write_index(files: dict) -> None:
         pass  # a read-only home only costs speed
 
 
-def picker_entries() -> tuple[list[PickerEntry], list[str]]:
+def picker_entries() -> tuple[list[ScenarioEntry], list[str]]:
     """(entries in list order, one line per file that does not load)."""
     files = discover()
     cached = _read_index()
@@ -93,7 +80,7 @@ def picker_entries() -> tuple[list[PickerEntry], list[str]]:
             records = _rebuild(files)
             break
         records[str(path)] = record
-    entries: list[PickerEntry] = []
+    entries: list[ScenarioEntry] = []
     problems: list[str] = []
     seen: set[str] = set()
     for path, source in files:
@@ -105,7 +92,7 @@ def picker_entries() -> tuple[list[PickerEntry], list[str]]:
         if entry["id"] in seen:
             continue  # shipped wins over a user file with the same id
         seen.add(entry["id"])
-        entries.append(PickerEntry(**{**entry, "path": path, "source": source}))
+        entries.append(ScenarioEntry(**{**entry, "path": path, "source": source}))
     return entries, problems
 
 
@@ -125,8 +112,7 @@ def _rebuild(files: list[tuple[Path, str]]) -> dict[str, dict]:
         entry = loaded.get(key)
         record: dict = {"stamp": _stamp(path)}
         if entry is not None:
-            fields = asdict(PickerEntry(entry.id, entry.title, entry.audience, entry.difficulty, entry.brief,
-                                        path, entry.source))
+            fields = asdict(entry)
             fields.pop("path")
             fields.pop("source")
             record["entry"] = fields
