@@ -36,3 +36,32 @@ def test_a_damaged_cache_file_is_ignored():
     (cache_file,) = _cache_files()
     cache_file.write_text("{not json", encoding="utf-8")
     assert load_rubric_cached().id == "default"
+
+
+def _analysis_files():
+    folder = user_home() / "cache"
+    return sorted(folder.glob("compiled-*.bin")) if folder.is_dir() else []
+
+
+def _codes(rubric):
+    from conversation_coach.rubric.coder import code_utterance
+
+    replies = ["You're too old to be living on your own, love.", "What would a good day look like?",
+               "I know you love the garden, but at your age it's just not safe."]
+    return [code_utterance(r, [], rubric).contract_dict() for r in replies]
+
+
+def test_the_compiled_patterns_are_kept_privately_and_a_damaged_file_is_ignored(monkeypatch):
+    from conversation_coach.rubric import compiled_patterns, matching
+
+    expected = _codes(load_rubric())
+    load_rubric_cached()
+    (analysis,) = _analysis_files()
+    assert analysis.stat().st_mode & 0o777 == 0o600
+    assert compiled_patterns.ENGINE in analysis.name  # code from another Python is never reused
+    for damage in (b"", b"\x00garbage", analysis.read_bytes()[:1000]):
+        analysis.write_bytes(damage)
+        monkeypatch.setattr(compiled_patterns, "CODES", {})
+        monkeypatch.setattr(matching, "PREFIX_MEMO", {})
+        monkeypatch.setattr(matching, "REQUIRED_MEMO", {})
+        assert _codes(load_rubric_cached()) == expected

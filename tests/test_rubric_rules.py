@@ -123,8 +123,8 @@ def test_an_unknown_trap_target_is_refused_with_the_line():
 
 
 def test_gap_macro_matches_a_few_words_only():
-    from conversation_coach.rubric.matching import expand_macros
+    from conversation_coach.rubric.macros import expand
 
-    regex = re.compile(r"\bkeep " + expand_macros("<gap:2>") + r"and you'll")
+    regex = re.compile(r"\bkeep " + expand("<gap:2>") + r"and you'll")
     assert regex.search("keep on drinking and you'll")
     assert not regex.search("keep on drinking every single night and you'll")

@@ -5,14 +5,14 @@ hundred replies. The first load validates fully (errors name file and line, as a
 keeps the validated rubric as JSON in the user data dir, keyed by a hash of the file's
 bytes, the app version and the rubric model's own source; any change to one of them is a
 new key. Beside it goes the coder's analysis of each pattern (which words a match can start
-with, rubric/matching.py), which otherwise means parsing every pattern again on each run.
+with, rubric/matching.py) and the regex engine's code for it (rubric/compiled_patterns.py),
+which otherwise mean parsing and compiling every pattern again on each run.
 A cache file that cannot be read or written is simply ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from conversation_coach.rubric.model import Rubric
@@ -25,13 +25,13 @@ CACHE_FORMAT = "2"
 
 def _fingerprint(raw: bytes) -> str:
     from conversation_coach import __version__
-    from conversation_coach.rubric import matching, model, safe_pattern
+    from conversation_coach.rubric import compiled_patterns, macros, matching, model, safe_pattern
 
     h = hashlib.sha256()
     for part in (CACHE_FORMAT.encode(), __version__.encode(), raw):
         h.update(part)
         h.update(b"\0")
-    for module in (model, safe_pattern, matching):
+    for module in (model, safe_pattern, matching, macros, compiled_patterns):
         try:
             h.update(Path(module.__file__).read_bytes())
         except OSError:
@@ -40,30 +40,39 @@ def _fingerprint(raw: bytes) -> str:
 
 
 def _write(path: Path, text: str) -> None:
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     try:
-        from conversation_coach.fsutil import atomic_write_text
+        from conversation_coach.fsutil import atomic_write_bytes
         from conversation_coach.paths import ensure_private_dir
 
         ensure_private_dir(path.parent)
-        atomic_write_text(path, text)
+        atomic_write_bytes(path, data)
     except OSError:
         pass
 
 
-def _with_prefixes(rubric: Rubric, prefix_file: Path) -> Rubric:
-    """Seed the coder's pattern analysis from disk; compile now and save it when it is not there."""
-    from conversation_coach.rubric.matching import PREFIX_MEMO, compiled_rubric
+def _with_analysis(rubric: Rubric, analysis_file: Path) -> Rubric:
+    """Seed the coder's pattern analysis and compiled code from disk; compile now and save when not there."""
+    import marshal
+
+    from conversation_coach.rubric.compiled_patterns import CODES
+    from conversation_coach.rubric.matching import PREFIX_MEMO, REQUIRED_MEMO, compiled_rubric
 
     try:
-        saved = json.loads(prefix_file.read_bytes())
-        if isinstance(saved, dict):
-            PREFIX_MEMO.update({k: v for k, v in saved.items()
+        saved = marshal.loads(analysis_file.read_bytes())  # our own file, in the private data dir
+        if isinstance(saved, dict) and all(isinstance(saved.get(k), dict) for k in ("prefixes", "required", "codes")):
+            PREFIX_MEMO.update({k: v for k, v in saved["prefixes"].items()
                                 if isinstance(k, str) and (v is None or isinstance(v, list))})
+            REQUIRED_MEMO.update({k: v for k, v in saved["required"].items() if isinstance(k, str) and isinstance(v, list)})
+            CODES.update({k: v for k, v in saved["codes"].items() if isinstance(k, str) and isinstance(v, tuple)})
             return rubric
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError, TypeError):
         pass
     compiled_rubric(rubric)
-    _write(prefix_file, json.dumps(PREFIX_MEMO))
+    _write_bytes(analysis_file, marshal.dumps({"prefixes": PREFIX_MEMO, "required": REQUIRED_MEMO, "codes": CODES}))
     return rubric
 
 
@@ -83,7 +92,9 @@ def load_rubric_cached(path: Path | str | None = None) -> Rubric:
         return load_rubric(path)
     cache_dir = user_home() / "cache"
     cache_file = cache_dir / f"rubric-{key}.json"
-    prefix_file = cache_dir / f"prefixes-{key}.json"
+    from conversation_coach.rubric.compiled_patterns import ENGINE
+
+    analysis_file = cache_dir / f"compiled-{key}-{ENGINE}.bin"
     try:
         rubric = Rubric.model_validate_json(cache_file.read_bytes(), context={"patterns_checked": True})
     except (OSError, ValueError):
@@ -91,4 +102,4 @@ def load_rubric_cached(path: Path | str | None = None) -> Rubric:
 
         rubric = load_rubric(path)
         _write(cache_file, rubric.model_dump_json(by_alias=True))
-    return _with_prefixes(rubric, prefix_file)
+    return _with_analysis(rubric, analysis_file)

@@ -192,7 +192,7 @@ def _stems_of(text: str) -> frozenset[str]:
 
 
 def _names_feeling(text: str, rubric: Rubric) -> bool:
-    prepared = prepare(text[:MAX_CODED_CHARS])
+    prepared = prepare(_SPACES.sub(" ", text[:MAX_CODED_CHARS]).strip())  # rules read single-spaced text
     return bool(run_rules(prepared, rubric, None, _FEELING))
 
 

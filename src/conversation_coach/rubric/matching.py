@@ -1,8 +1,14 @@
-"""Compile a rubric's phrase, pattern and fuzzy rules once, and run them over a prepared reply.
+r"""Compile a rubric's phrase, pattern and fuzzy rules once, and run them over a prepared reply.
 
 Compiled rules are cached on the rubric object, so the coder pays the compile cost once per
-rubric. Patterns may use the macro `<gap:N>` for "up to N words" (expanded here, after the
-safety check, into a bounded form the author could not write directly).
+rubric. Patterns may use the macros `<gap:N>` and `<list:NAME>` (rubric/macros.py).
+
+To stay quick as the rubric grows, every pattern is analysed once (rubric/cache.py keeps the
+analysis between runs): the first letters its matches can start with, and literals one of
+which every match contains. A rule is then tried only at words where it can start, only with
+its patterns that can start there, and not at all when the reply holds none of its must-have
+literals. The hits are exactly those of a plain search (tests/test_rule_matching.py). Replies
+must be single-spaced, as the coder makes them: the analysis reads `\s` as one space.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from conversation_coach.rubric.compiled_patterns import compile_pattern
+from conversation_coach.rubric.macros import expand
 from conversation_coach.rubric.model import Rubric, Rule
 from conversation_coach.rubric.textprep import Prepared, Sentence, content_stems, words_of
 
@@ -17,11 +25,6 @@ DEFAULT_FUZZY_THRESHOLD = 80.0
 # Where a rule may start matching: a word's first character, or the apostrophe of a contraction
 # ("it's", "you'd"), so that patterns written as "(?:is|'s) ..." can be indexed too.
 _WORD_START = re.compile(r"(?<![\w'])[\w]|(?<=\w)'(?=\w)")
-_GAP = re.compile(r"<gap:(\d{1,2})>")
-
-
-def expand_macros(pattern: str) -> str:
-    return _GAP.sub(lambda m: r"(?:[\w'-]+[,;]? ){0," + str(int(m.group(1))) + "}", pattern)
 
 
 @dataclass
@@ -36,15 +39,60 @@ class Hit:
         return self.rule.target
 
 
+@dataclass(eq=False)
+class Part:
+    """One of a rule's patterns (a phrase rule has one, for all its phrases), compiled."""
+
+    order: int  # its place among the rule's patterns: the first that matches at a word wins
+    regex: re.Pattern[str]
+    prefixes: frozenset[str] | None  # every match starts with one of these; None: try it anywhere
+    required: tuple[str, ...] = ()  # every match contains one of these: a reply with none is skipped at once
+
+
 @dataclass
 class CompiledRule:
+    """A rule's patterns, kept apart so that at each word only those that can start there are tried.
+
+    Trying the parts in order, skipping those whose first words cannot match here, finds
+    exactly what one alternation of them all would, without walking the rule's whole lexicon
+    at every word.
+    """
+
     rule: Rule
-    regex: re.Pattern[str] | None
+    parts: list[Part]
     fuzzy: list[str]
     exceptions: re.Pattern[str] | None
-    prefixes: frozenset[str] | None = None  # a match starts at a word beginning with one of these
+    prefixes: frozenset[str] | None = None  # the rule may match at a word starting with one of these
+    open_parts: bool = False  # some part has no known first words: search for it everywhere
+    required: tuple[str, ...] = ()  # every match contains one of these (fuzzy rules: none known)
     fuzzy_words: list[tuple[str, ...]] = field(default_factory=list)
     fuzzy_initials: list[str] = field(default_factory=list)
+    _by_prefix: dict[str, list[int]] = field(default_factory=dict)
+    _window_parts: dict[str, tuple[Part, ...]] = field(default_factory=dict)
+    _single: tuple[Part, ...] = ()
+
+    def __post_init__(self) -> None:
+        self._single = tuple(self.parts[:1])
+        for index, part in enumerate(self.parts):
+            for prefix in part.prefixes or ():
+                self._by_prefix.setdefault(prefix, []).append(index)
+
+    def parts_at(self, window: str) -> tuple[Part, ...]:
+        """The parts, in order, that may match where the text reads `window` (its next few characters).
+
+        A rule's only part is returned as it is: where it cannot start, trying it simply fails.
+        """
+        if len(self.parts) == 1:
+            return self._single
+        found = self._window_parts.get(window)
+        if found is None:
+            indexes = {i for i, part in enumerate(self.parts) if part.prefixes is None}
+            for k in _PREFIX_LENGTHS:
+                indexes.update(self._by_prefix.get(window[:k], ()))
+            found = tuple(self.parts[i] for i in sorted(indexes))
+            if len(self._window_parts) < 20_000:
+                self._window_parts[window] = found
+        return found
 
 
 _PREFIX_LEN = 6
@@ -56,23 +104,23 @@ class _Unknown(Exception):
     pass
 
 
-def _prefixes(items: list, i: int, cur: str, out: set[str]) -> None:
-    """Add to `out` every literal prefix (up to _PREFIX_LEN chars) a match of items[i:] can start with."""
+def _prefixes(items: list, i: int, cur: str, out: set[str], limit: int = _PREFIX_LEN) -> None:
+    """Add to `out` every literal prefix (up to `limit` chars) a match of items[i:] can start with."""
     from conversation_coach.rubric.safe_pattern import _c
 
     if len(out) > _MAX_PREFIXES:
         raise _Unknown
-    if len(cur) >= _PREFIX_LEN or i >= len(items):
+    if len(cur) >= limit or i >= len(items):
         if not cur:
             raise _Unknown  # could match empty, or starts with something unknown
-        out.add(cur[:_PREFIX_LEN])
+        out.add(cur[:limit])
         return
     op, arg = items[i]
     rest = items[i + 1 :]
     if op is _c.LITERAL:
-        _prefixes(items, i + 1, cur + chr(arg).lower(), out)
+        _prefixes(items, i + 1, cur + chr(arg).lower(), out, limit)
     elif op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
-        _prefixes(items, i + 1, cur, out)
+        _prefixes(items, i + 1, cur, out, limit)
     elif op is _c.IN:
         chars: list[str] = []
         for o, a in arg:
@@ -80,21 +128,23 @@ def _prefixes(items: list, i: int, cur: str, out: set[str]) -> None:
                 chars.append(chr(a).lower())
             elif o is _c.RANGE and a[1] - a[0] <= 12:
                 chars.extend(chr(x).lower() for x in range(a[0], a[1] + 1))
+            elif o is _c.CATEGORY and a is _c.CATEGORY_SPACE:
+                chars.append(" ")  # the coder reads replies with every run of white space made one space
             else:
                 return _stop(cur, out)
         for ch in chars:
-            _prefixes(items, i + 1, cur + ch, out)
+            _prefixes(items, i + 1, cur + ch, out, limit)
     elif op is _c.SUBPATTERN:
-        _prefixes(list(arg[-1]) + rest, 0, cur, out)
+        _prefixes(list(arg[-1]) + rest, 0, cur, out, limit)
     elif op is _c.BRANCH:
         for branch in arg[1]:
-            _prefixes(list(branch) + rest, 0, cur, out)
+            _prefixes(list(branch) + rest, 0, cur, out, limit)
     elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
         low, high, sub = arg
         if low == 0:
-            _prefixes(rest, 0, cur, out)
+            _prefixes(rest, 0, cur, out, limit)
         if high >= 1:
-            _prefixes(list(sub) + ([(op, (max(low - 1, 0), high - 1, sub))] if high > 1 else []) + rest, 0, cur, out)
+            _prefixes(list(sub) + ([(op, (max(low - 1, 0), high - 1, sub))] if high > 1 else []) + rest, 0, cur, out, limit)
     else:
         _stop(cur, out)
 
@@ -127,16 +177,126 @@ def match_prefixes(source: str) -> frozenset[str] | None:
 def _match_prefixes(source: str) -> frozenset[str] | None:
     from conversation_coach.rubric.safe_pattern import _p
 
-    out: set[str] = set()
     try:
-        _prefixes(list(_p.parse(source)), 0, "", out)
-    except (_Unknown, RecursionError):
-        return None
+        parsed = list(_p.parse(source))
     except Exception:  # noqa: BLE001 - an optimisation only
+        return None
+    out: set[str] = set()
+    for limit in (_PREFIX_LEN, 3, 1):  # a big lexicon gives too many long prefixes: then shorter ones
+        out = set()
+        try:
+            _prefixes(parsed, 0, "", out, limit)
+            break
+        except _Unknown:
+            if len(out) <= _MAX_PREFIXES:
+                return None  # not too many: something unknown
+        except RecursionError:
+            return None
+        except Exception:  # noqa: BLE001 - an optimisation only
+            return None
+    else:
         return None
     if not out or not all(p[0].isalnum() or p[0] == "'" for p in out):
         return None
     return frozenset(out)
+
+
+# Required-literal analyses already done, by pattern source (saved with PREFIX_MEMO by rubric/cache.py).
+REQUIRED_MEMO: dict[str, list[str]] = {}
+_MIN_REQUIRED = 2  # shorter literals are in nearly every reply: not worth checking
+
+
+def required_literals(source: str) -> tuple[str, ...]:
+    """Strings one of which every match of `source` contains (lower case), or () when none is known.
+
+    A pattern such as "... but ... you're too old" cannot match a reply without "but" in it;
+    checking that with `in` costs far less than running the pattern. Of the candidates the
+    pattern offers, the one with the longest shortest string is kept.
+    """
+    if source in REQUIRED_MEMO:
+        return tuple(REQUIRED_MEMO[source])
+    from conversation_coach.rubric.safe_pattern import _p
+
+    try:
+        found = _required(list(_p.parse(source)), 0)
+    except Exception:  # noqa: BLE001 - an optimisation only
+        found = None
+    result = sorted(found) if found and min(map(len, found)) >= _MIN_REQUIRED else []
+    REQUIRED_MEMO[source] = result
+    return tuple(result)
+
+
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    if a is None or b is None:
+        return a if b is None else b
+    key_a, key_b = (min(map(len, a)), -len(a)), (min(map(len, b)), -len(b))
+    return a if key_a >= key_b else b
+
+
+def _literal_alternatives(items: list, depth: int = 0) -> set[str] | None:
+    """The exact strings a sequence of plain literals and alternations of them can match, or None."""
+    from conversation_coach.rubric.safe_pattern import _c
+
+    found = {""}
+    for op, arg in items:
+        if op is _c.LITERAL:
+            found = {f + chr(arg).lower() for f in found}
+        elif op is _c.BRANCH and depth < 5:
+            options: set[str] = set()
+            for branch in arg[1]:
+                sub = _literal_alternatives(list(branch), depth + 1)
+                if sub is None:
+                    return None
+                options |= sub
+            found = {f + o for f in found for o in options}
+        elif op is _c.SUBPATTERN and depth < 5:
+            sub = _literal_alternatives(list(arg[-1]), depth + 1)
+            if sub is None:
+                return None
+            found = {f + o for f in found for o in sub}
+        else:
+            return None
+        if len(found) > _MAX_RULE_REQUIRED:
+            return None
+    return found
+
+
+def _required(items: list, depth: int) -> frozenset[str] | None:
+    """The best set of strings one of which a match of this sequence must contain.
+
+    Adjacent literals and alternations of plain words are joined ("i " + "know|see" gives
+    "i know" or "i see"); anything else ends the run of literals.
+    """
+    from conversation_coach.rubric.safe_pattern import _c
+
+    if depth > 20:
+        return None
+    best: frozenset[str] | None = None
+    run = {""}
+    for op, arg in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # takes no characters: the literals either side are adjacent in the text
+        exact = _literal_alternatives([(op, arg)]) if op in (_c.LITERAL, _c.BRANCH, _c.SUBPATTERN) else None
+        if exact is not None and len(run) * len(exact) <= _MAX_RULE_REQUIRED:
+            run = {r + e for r in run for e in exact}
+            continue
+        if run != {""}:
+            best = _better(best, frozenset(run))
+        run = {""}
+        if exact is not None:
+            run = exact
+            continue
+        if op is _c.SUBPATTERN:
+            best = _better(best, _required(list(arg[-1]), depth + 1))
+        elif op is _c.BRANCH:
+            branches = [_required(list(b), depth + 1) for b in arg[1]]
+            if all(branches):
+                best = _better(best, frozenset().union(*branches))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[0] >= 1:
+            best = _better(best, _required(list(arg[2]), depth + 1))
+    if run != {""}:
+        best = _better(best, frozenset(run))
+    return best
 
 
 def _phrase_regex(phrases: list[str]) -> str:
@@ -145,27 +305,40 @@ def _phrase_regex(phrases: list[str]) -> str:
     return r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])"
 
 
-def compile_rule(rule: Rule) -> CompiledRule:
-    regex = None
-    source = ""
+def compile_rule(rule: Rule, lists: dict[str, list[str]] | None = None) -> CompiledRule:
     if rule.kind in ("phrase", "fuzzy"):
-        source = _phrase_regex(rule.phrases)
+        sources = [(_phrase_regex(rule.phrases), True)]
     elif rule.kind == "pattern":
-        source = "|".join(f"(?:{expand_macros(p)})" for p in rule.patterns)
-    if source:
-        regex = re.compile(source, re.IGNORECASE)
-    word_start = bool(source) and all(_starts_at_word(p) for p in (
-        rule.patterns if rule.kind == "pattern" else [source]))
-    exceptions = None
-    if rule.exceptions:
-        exceptions = re.compile("|".join(f"(?:{expand_macros(p)})" for p in rule.exceptions), re.IGNORECASE)
-    fuzzy = [p.lower() for p in rule.phrases] if rule.kind == "fuzzy" else []
+        sources = [(source, _starts_at_word(source)) for source in (expand(p, lists) for p in rule.patterns)]
+    else:
+        sources = []
     # Where a match can start: any word for `anywhere` rules, a sentence's first word for `start` rules
     # (its body, or the preamble before it); either way a word start, so the same analysis serves both.
-    first = match_prefixes(source) if (word_start or rule.where == "start") else None
+    parts = [Part(order, compile_pattern(source),
+                  match_prefixes(source) if (word_start or rule.where == "start") else None,
+                  required_literals(source))
+             for order, (source, word_start) in enumerate(sources)]
+    known = [part.prefixes for part in parts if part.prefixes is not None]
+    prefixes = frozenset().union(*known) if known else None
+    exceptions = None
+    if rule.exceptions:
+        exceptions = compile_pattern("|".join(f"(?:{expand(p, lists)})" for p in rule.exceptions))
+    fuzzy = [p.lower() for p in rule.phrases] if rule.kind == "fuzzy" else []
     fuzzy_words = [tuple(_FUZZY_WORD.findall(p)) for p in fuzzy if _FUZZY_WORD.findall(p)]
     initials = ["".join(w[0] for w in words) for words in fuzzy_words]
-    return CompiledRule(rule, regex, fuzzy, exceptions, first, fuzzy_words, initials)
+    return CompiledRule(rule, parts, fuzzy, exceptions, prefixes, len(known) < len(parts),
+                        () if fuzzy else _rule_required(parts), fuzzy_words, initials)
+
+
+_MAX_RULE_REQUIRED = 40
+
+
+def _rule_required(parts: list[Part]) -> tuple[str, ...]:
+    """The literals one of which any match of any part contains, when that is a short, telling list."""
+    if not parts or not all(part.required for part in parts):
+        return ()
+    union = sorted({literal for part in parts for literal in part.required})
+    return tuple(union) if len(union) <= _MAX_RULE_REQUIRED and min(map(len, union)) >= 3 else ()
 
 
 def _starts_at_word(pattern: str) -> bool:
@@ -202,7 +375,7 @@ class CompiledRubric:
 def compiled_rubric(rubric: Rubric) -> CompiledRubric:
     cached = rubric._compiled
     if cached is None:
-        rules = [compile_rule(r) for r in rubric.rules if r.kind != "structural"]
+        rules = [compile_rule(r, rubric.lists) for r in rubric.rules if r.kind != "structural"]
         by_prefix: dict[str, list[int]] = {}
         for index, c in enumerate(rules):
             for prefix in c.prefixes or ():
@@ -211,7 +384,7 @@ def compiled_rubric(rubric: Rubric) -> CompiledRubric:
         for rule in rubric.rules:
             if rule.kind == "structural" and rule.check:
                 structural.setdefault(rule.check, rule)
-        always = frozenset(i for i, c in enumerate(rules) if c.prefixes is None or c.fuzzy)
+        always = frozenset(i for i, c in enumerate(rules) if c.prefixes is None or c.open_parts or c.fuzzy)
         cached = CompiledRubric(rules, by_prefix, structural, always=always)
         rubric._compiled = cached
     return cached  # type: ignore[return-value]
@@ -267,7 +440,9 @@ class RuleRunner:
         self.compiled = compiled
         self.previous_person = previous_person
         self._echoed: set[str] | None = None
-        self._done: set[int] = set()
+        self._pending: list[int] | None = None  # rules that may match and have not been run yet
+        # The literal check compares lower-cased text; `re` also folds a few non-ASCII letters ("ſ" as "s").
+        self._check_literals = prepared.canon.isascii()
         candidates: dict[int, list[int]] = {}  # rule index -> word starts where it may match, in order
         canon = prepared.canon
         memo = compiled.window_rules
@@ -284,23 +459,30 @@ class RuleRunner:
     def run(self, targets: frozenset[str] | None = None, exclude: frozenset[str] = frozenset()) -> list[Hit]:
         """Hits of the rules aimed at `targets` (all when None) but not at `exclude`, not run before."""
         key = (targets, exclude)
-        indexes = self.compiled.groups.get(key)
-        if indexes is None:
-            indexes = [i for i, c in enumerate(self.compiled.rules)
-                       if (targets is None or c.rule.target in targets) and c.rule.target not in exclude]
-            self.compiled.groups[key] = indexes
+        members = self.compiled.groups.get(key)
+        if members is None:
+            members = frozenset(i for i, c in enumerate(self.compiled.rules)
+                                if (targets is None or c.rule.target in targets) and c.rule.target not in exclude)
+            self.compiled.groups[key] = members
         hits: list[Hit] = []
         if not self.prepared.sentences:
             return hits
-        done = self._done
-        candidates = self.candidates
-        always = self.compiled.always
-        for index in indexes:
-            if index not in done:
-                done.add(index)
-                if index in candidates or index in always:  # else no word in the reply can start a match
-                    self._run_one(index, hits)
+        if self._pending is None:
+            self._pending = self._rules_that_can_match()
+        left = []
+        for index in self._pending:  # in rule order, so hits come in the rubric's order
+            if index in members:
+                self._run_one(index, hits)
+            else:
+                left.append(index)
+        self._pending = left
         return hits
+
+    def _rules_that_can_match(self) -> list[int]:
+        """Rules with a word in the reply where a match could start (or none known), holding a must-have word."""
+        rules = self.compiled.rules
+        possible = self._possible_in_reply
+        return [i for i in sorted(self.candidates.keys() | self.compiled.always) if possible(rules[i].required)]
 
     def _run_one(self, index: int, hits: list[Hit]) -> None:
         c = self.compiled.rules[index]
@@ -311,9 +493,9 @@ class RuleRunner:
         if rule.where == "start":
             for i, s in enumerate(sentences):
                 body_start = s.start + s.body_offset
-                m = c.regex.match(canon, body_start, s.end) if c.regex else None
-                if m is None and s.body_offset and c.regex is not None:
-                    m = c.regex.match(canon, s.start, s.end)  # "Thanks, ..." is a preamble and a start
+                m = self._match_at(c, body_start, s.end)
+                if m is None and s.body_offset:
+                    m = self._match_at(c, s.start, s.end)  # "Thanks, ..." is a preamble and a start
                 if m:
                     found.append((i, m.start(), m.end()))
                 elif c.fuzzy:
@@ -321,14 +503,7 @@ class RuleRunner:
                     if span and span[0] - body_start <= 2:
                         found.append((i, *span))
         else:
-            m = None
-            if c.prefixes is not None:
-                for pos in self.candidates.get(index, ()):
-                    m = c.regex.match(canon, pos)
-                    if m:
-                        break
-            elif c.regex is not None:
-                m = c.regex.search(canon)
+            m = self._leftmost(c, index)
             if m:
                 found.append((_sentence_at(sentences, m.start()), m.start(), m.end()))
             elif c.fuzzy:
@@ -347,6 +522,51 @@ class RuleRunner:
                 if said and said <= self._echoed:
                     continue
             hits.append(Hit(rule, i, start, end))
+
+    def _possible_in_reply(self, required: tuple[str, ...]) -> bool:
+        """False when the reply lacks every one of the `required` literals (so a pattern needing one cannot match)."""
+        if not required or not self._check_literals:
+            return True
+        canon = self.prepared.canon
+        return any(literal in canon for literal in required)
+
+    def _leftmost(self, c: CompiledRule, index: int) -> re.Match[str] | None:
+        """The match a search for all the rule's parts as one alternation would find: leftmost, then first part."""
+        canon = self.prepared.canon
+        best: re.Match[str] | None = None
+        best_order = 0
+        if c.open_parts:
+            for order, part in enumerate(c.parts):
+                if part.prefixes is None and self._possible_in_reply(part.required):
+                    m = part.regex.search(canon)
+                    if m and (best is None or m.start() < best.start()):
+                        best, best_order = m, order
+        for pos in self.candidates.get(index, ()):
+            if best is not None and pos > best.start():
+                break
+            for part in c.parts_at(canon[pos : pos + _PREFIX_LEN]):
+                if part.prefixes is None:
+                    continue
+                m = part.regex.match(canon, pos)
+                if m:
+                    if best is None or pos < best.start() or part.order < best_order:
+                        best, best_order = m, part.order
+                    break
+            else:
+                continue
+            break
+        return best
+
+    def _match_at(self, c: CompiledRule, pos: int, end: int) -> re.Match[str] | None:
+        """The first of the rule's parts, in order, that matches at `pos` (as one alternation would)."""
+        text = self.prepared.canon
+        for part in c.parts_at(text[pos : pos + _PREFIX_LEN]):
+            if part.prefixes is None and not self._possible_in_reply(part.required):
+                continue  # a part tried at every sentence start is worth the cheap check first
+            m = part.regex.match(text, pos, end)
+            if m:
+                return m
+        return None
 
 
 def run_rules(prepared: Prepared, rubric: Rubric, previous_person: str | None,

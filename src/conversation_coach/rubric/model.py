@@ -6,11 +6,14 @@ schema rubric` prints its JSON Schema). Every model forbids unknown fields.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from conversation_coach.rubric.coding import MOVES, TRAPS
+from conversation_coach.rubric.macros import LIST_NAME, list_names
 from conversation_coach.rubric.safe_pattern import pattern_problem
 from conversation_coach.strict import StrictModel
 
@@ -98,6 +101,8 @@ class Rule(StrictModel):
             return self  # loaded from the validated-rubric cache (rubric/cache.py): checked when cached
         for field, items in (("patterns", self.patterns), ("exceptions", self.exceptions)):
             for pattern in items:
+                if list_names(pattern):
+                    continue  # needs the rubric's lists: checked by Rubric._patterns_with_lists
                 problem = pattern_problem(pattern)
                 if problem:
                     raise ValueError(f"rule '{self.id}': {field}: {pattern!r}: {problem}")
@@ -145,6 +150,9 @@ class Rubric(StrictModel):
     stages: list[Stage] = Field(min_length=5, max_length=5)
     traps: dict[str, Trap]
     moves: dict[str, MoveInfo]
+    lists: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="named lists of words or short pattern fragments; a pattern uses one as <list:NAME>")
     rules: list[Rule] = Field(default_factory=list)
     drill_bank: list[DrillItem] = Field(default_factory=list, description="items for the trap-rewrite drill")
 
@@ -166,6 +174,42 @@ class Rubric(StrictModel):
             if rule.id in seen:
                 raise ValueError(f"duplicate rule id '{rule.id}'")
             seen.add(rule.id)
+        return self
+
+    @model_validator(mode="after")
+    def _patterns_with_lists(self, info: ValidationInfo) -> Rubric:
+        """Check the lists, and every pattern that uses one, as expanded; each problem names its own line."""
+        if info.context and info.context.get("patterns_checked"):
+            return self
+        errors: list[InitErrorDetails] = []
+
+        def problem(loc: tuple, text: str, message: str) -> None:
+            errors.append(InitErrorDetails(type=PydanticCustomError("unsafe_pattern", message), loc=loc, input=text))
+
+        faulty: set[str] = set()  # lists with a problem: patterns using them are not reported again
+        for name, items in self.lists.items():
+            errors_before = len(errors)
+            if not re.match(LIST_NAME, name):
+                problem(("lists", name), name, f"list name '{name}' must be lower case letters, digits, - or _")
+            if not items:
+                problem(("lists", name), name, f"list '{name}' is empty")
+            for k, item in enumerate(items):
+                found = ("an item may not use another list" if list_names(item)
+                         else "an item may not be empty" if not item.strip() else pattern_problem(item))
+                if found:
+                    problem(("lists", name, k), item, f"list '{name}': {item!r}: {found}")
+            if len(errors) > errors_before:
+                faulty.add(name)
+        for i, rule in enumerate(self.rules):
+            for field, patterns in (("patterns", rule.patterns), ("exceptions", rule.exceptions)):
+                for j, pattern in enumerate(patterns):
+                    names = list_names(pattern)
+                    if names and faulty.isdisjoint(names):
+                        found = pattern_problem(pattern, self.lists)
+                        if found:
+                            problem(("rules", i, field, j), pattern, f"rule '{rule.id}': {field}: {pattern!r}: {found}")
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self
 
     def stage(self, number: int) -> Stage:

@@ -10,11 +10,16 @@ Inside an open-ended or long repeat, alternatives (`(a|aa)+`) and optional parts
 they let the engine split the same words in exponentially many ways. And a
 pattern may hold only one open-ended repeat (`*`, `+`, `{n,}`): two or more already
 take seconds to minutes on a long reply (`a.*b.*c` on 2,000 characters: ~10 s).
+
+The author writes at most MAX_PATTERN_CHARS; the checks run on the pattern with its macros
+(`<gap:N>`, `<list:NAME>`, rubric/macros.py) expanded, which may be up to MAX_EXPANDED_CHARS.
 """
 
 from __future__ import annotations
 
 import re
+
+from conversation_coach.rubric.macros import UnknownList, expand
 
 try:  # Python 3.11+
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -24,6 +29,7 @@ except ImportError:  # pragma: no cover - older layouts
     import sre_parse as _p  # type: ignore[no-redef]
 
 MAX_PATTERN_CHARS = 800
+MAX_EXPANDED_CHARS = 8000
 MAX_REPEAT_COUNT = 100
 MAX_OPEN_ENDED_REPEATS = 1
 MAX_SHORT_REPEAT = 4  # alternatives and optional parts are fine inside a repeat of at most this many
@@ -32,13 +38,19 @@ _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MA
 _FORBIDDEN = {_c.GROUPREF: "back-references are not allowed", _c.GROUPREF_EXISTS: "conditionals are not allowed"}
 
 
-def pattern_problem(pattern: str) -> str | None:
-    """What is unsafe or invalid about `pattern`, or None when it is fine."""
+def pattern_problem(pattern: str, lists: dict[str, list[str]] | None = None) -> str | None:
+    """What is unsafe or invalid about `pattern` (which may use the rubric's `lists`), or None when it is fine."""
     if len(pattern) > MAX_PATTERN_CHARS:
         return f"pattern is longer than {MAX_PATTERN_CHARS} characters"
     try:
-        re.compile(pattern)
-        parsed = _p.parse(pattern)
+        expanded = expand(pattern, lists, for_check=True)
+    except UnknownList as exc:
+        return str(exc)
+    if len(expanded) > MAX_EXPANDED_CHARS:
+        return f"pattern is longer than {MAX_EXPANDED_CHARS} characters once its lists are written out"
+    try:
+        re.compile(expanded)
+        parsed = _p.parse(expanded)
     except (re.error, RecursionError) as exc:
         return f"not a valid regular expression: {exc}"
     problem = _walk(parsed, inside_repeat=False)
