@@ -65,3 +65,26 @@ def test_the_compiled_patterns_are_kept_privately_and_a_damaged_file_is_ignored(
         monkeypatch.setattr(matching, "PREFIX_MEMO", {})
         monkeypatch.setattr(matching, "REQUIRED_MEMO", {})
         assert _codes(load_rubric_cached()) == expected
+
+
+def test_old_cache_entries_are_pruned_when_a_new_one_is_written(tmp_path):
+    import os
+    import time
+
+    from conversation_coach.rubric.cache import KEEP_ENTRIES
+
+    folder = user_home() / "cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    long_ago = time.time() - 86_400
+    for i in range(KEEP_ENTRIES + 3):
+        for name in (f"rubric-old{i:02d}.json", f"compiled-old{i:02d}-x.bin", f"prefixes-old{i:02d}.json"):
+            (folder / name).write_text("{}", encoding="utf-8")
+            os.utime(folder / name, (long_ago + i, long_ago + i))
+    load_rubric_cached()  # a new entry of each kind
+    rubric_files = sorted(f.name for f in folder.glob("rubric-*.json"))
+    compiled_files = sorted(f.name for f in folder.glob("compiled-*.bin"))
+    assert len(rubric_files) == len(compiled_files) == KEEP_ENTRIES
+    assert "rubric-old00.json" not in rubric_files and f"rubric-old{KEEP_ENTRIES + 2:02d}.json" in rubric_files
+    assert not list(folder.glob("prefixes-*.json"))
+    assert load_rubric_cached().id == "default"  # the new entries were kept
+    assert len(list(folder.glob("rubric-*.json"))) == KEEP_ENTRIES

@@ -96,6 +96,15 @@ def test_a_list_or_gap_inside_a_repeat_is_judged_as_it_expands(pattern, why):
         parse_model(text, "mine.yaml", Rubric)
 
 
+@pytest.mark.parametrize(("pattern", "why"), [
+    (r"\\b<list:Pet Names>\\b", "write a list as <list:NAME>"),
+    (r"\\bkeep <gap:few>and", "write a gap as <gap:N>"),
+])
+def test_a_misspelt_macro_is_refused_rather_than_matched_as_text(pattern, why):
+    with pytest.raises(LoadError, match=re.escape(why)):
+        parse_model(_rubric(pattern, {"pet-names": ["sweetie"]}), "r.yaml", Rubric)
+
+
 def test_a_list_may_not_use_another_list_or_be_empty():
     with pytest.raises(LoadError, match="may not use another list"):
         parse_model(_rubric(r"\\b<list:pet-names>\\b", {"pet-names": ["<list:other>"]}), "r.yaml", Rubric)

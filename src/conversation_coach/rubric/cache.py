@@ -7,7 +7,8 @@ bytes, the app version and the rubric model's own source; any change to one of t
 new key. Beside it goes the coder's analysis of each pattern (which words a match can start
 with, rubric/matching.py) and the regex engine's code for it (rubric/compiled_patterns.py),
 which otherwise mean parsing and compiling every pattern again on each run.
-A cache file that cannot be read or written is simply ignored.
+A cache file that cannot be read or written is simply ignored. Each edit of a rubric makes
+new entries, so when one is written only the few most recent of each kind are kept.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from conversation_coach.rubric.model import Rubric
 MAX_RUBRIC_BYTES = 1_000_000
 
 CACHE_FORMAT = "2"
+KEEP_ENTRIES = 8  # of each kind of cache file: enough for the rubrics in use, without piling up edits
+_KINDS = ("rubric-*.json", "compiled-*.bin", "prefixes-*.json")  # prefixes-*: an older analysis file, superseded
 
 
 def _fingerprint(raw: bytes) -> str:
@@ -51,7 +54,20 @@ def _write_bytes(path: Path, data: bytes) -> None:
         ensure_private_dir(path.parent)
         atomic_write_bytes(path, data)
     except OSError:
-        pass
+        return
+    _prune(path.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the KEEP_ENTRIES newest files of each kind (the legacy kind: none)."""
+    for kind in _KINDS:
+        try:
+            files = sorted(folder.glob(kind), key=lambda f: f.stat().st_mtime, reverse=True)
+            keep = 0 if kind.startswith("prefixes-") else KEEP_ENTRIES
+            for old in files[keep:]:
+                old.unlink()
+        except OSError:
+            pass
 
 
 def _with_analysis(rubric: Rubric, analysis_file: Path) -> Rubric:

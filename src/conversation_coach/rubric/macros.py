@@ -34,6 +34,15 @@ def list_names(pattern: str) -> list[str]:
     return LIST.findall(pattern)
 
 
+def macro_problem(pattern: str) -> str | None:
+    """A macro written so that it would be read as plain text, or None."""
+    if pattern.count("<list:") != len(LIST.findall(pattern)):
+        return "write a list as <list:NAME>, the name in lower case letters, digits, - or _"
+    if pattern.count("<gap:") != len(GAP.findall(pattern)):
+        return "write a gap as <gap:N>, N a number of words up to 99"
+    return None
+
+
 def expand(pattern: str, lists: dict[str, list[str]] | None = None, *, for_check: bool = False) -> str:
     """`pattern` with its macros expanded; `for_check` gives gaps the shape the safety check should judge."""
     if "<list:" in pattern:

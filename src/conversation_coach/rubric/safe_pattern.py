@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from conversation_coach.rubric.macros import UnknownList, expand
+from conversation_coach.rubric.macros import UnknownList, expand, macro_problem
 
 try:  # Python 3.11+
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -42,6 +42,9 @@ def pattern_problem(pattern: str, lists: dict[str, list[str]] | None = None) -> 
     """What is unsafe or invalid about `pattern` (which may use the rubric's `lists`), or None when it is fine."""
     if len(pattern) > MAX_PATTERN_CHARS:
         return f"pattern is longer than {MAX_PATTERN_CHARS} characters"
+    problem = macro_problem(pattern)
+    if problem:
+        return problem
     try:
         expanded = expand(pattern, lists, for_check=True)
     except UnknownList as exc:
