@@ -47,10 +47,17 @@ _CANON_WORDS.update({
     "thru": "through", "tbh": "to be honest", "idk": "i don't know", "b4": "before",
     "gr8": "great", "nite": "night", "luv": "love", "hav": "have", "wen": "when", "wiv": "with",
     "ud": "you'd", "ul": "you'll", "ull": "you'll", "uve": "you've", "youve": "you've", "sumthing": "something", "somthing": "something", "anythin": "anything", "nothin": "nothing",
+    "somethin": "something", "everythin": "everything",
 })
+# Dropped g's typed without the apostrophe ("goin", "doin"): the common verbs only, since "-in" words abound.
+_CANON_WORDS.update({f"{stem}in": f"{stem}ing" for stem in (
+    "go", "do", "say", "mak", "tak", "gett", "com", "look", "think", "talk", "feel", "try", "hav", "see", "tell",
+    "ask", "worry", "walk", "liv", "car", "weigh", "eat", "sleep", "work", "wait", "help", "manag", "cop",
+    "struggl", "drink", "smok", "lett", "putt", "sitt", "runn", "mov", "stay", "keep", "want", "need", "us")})
 _CANON_KEYS = frozenset(_CANON_WORDS)
 _IZE = re.compile(r"(?<=[a-z]{2})(iz|yz)(e|es|ed|ing|ation|ations)$")
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_DROPPED_G = re.compile(r"(?<=[a-z]{2})in'(?![a-z])")
 
 STOPWORDS = frozenset("""
 a about above after again against all am an and any are aren't as at be because been before being below
@@ -130,6 +137,8 @@ def canonicalise(text: str) -> tuple[str, list[int] | None]:
     if len(lowered) != len(text):  # rare Unicode case changes (e.g. dotted capital I)
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     lowered = lowered.replace("\u2019", "'").replace("\u2018", "'")
+    if "in'" in lowered:  # spoken "goin'", "weighin'": the same length, so no offsets to keep
+        lowered = _DROPPED_G.sub("ing", lowered)
     if "iz" not in lowered and "yz" not in lowered and _CANON_KEYS.isdisjoint(_WORD.findall(lowered)):
         return lowered, None  # the common case: nothing to respell, no word-by-word pass
     pieces: list[str] = []
