@@ -43,7 +43,8 @@ def test_plain_text_every_turn_in_order_with_the_contract_fields(capsys, plain):
     assert [line["speaker"] for line in lines] == ["worker", "person", "worker", "person", "worker"]
     assert lines[0]["main"] == "open_question" and lines[0]["stage"] == 1
     assert lines[2]["main"] in ("simple_reflection", "complex_reflection") and lines[2]["stage"] == 2
-    assert lines[4]["traps"] == [{"trap": "expert", "rule": "expert.i-think-you-should", "evidence": "I think you should"}]
+    # "get a carer in" is also read as jumping to a fix (problem solving): only the expert trap is this test's concern
+    assert lines[4]["traps"][0] == {"trap": "expert", "rule": "expert.i-think-you-should", "evidence": "I think you should"}
     assert lines[4]["stage"] is None
 
 

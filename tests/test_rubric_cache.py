@@ -52,7 +52,7 @@ def _codes(rubric):
 
 
 def test_the_compiled_patterns_are_kept_privately_and_a_damaged_file_is_ignored(monkeypatch):
-    from conversation_coach.rubric import compiled_patterns, matching
+    from conversation_coach.rubric import compiled_patterns, pattern_analysis
 
     expected = _codes(load_rubric())
     load_rubric_cached()
@@ -62,8 +62,8 @@ def test_the_compiled_patterns_are_kept_privately_and_a_damaged_file_is_ignored(
     for damage in (b"", b"\x00garbage", analysis.read_bytes()[:1000]):
         analysis.write_bytes(damage)
         monkeypatch.setattr(compiled_patterns, "CODES", {})
-        monkeypatch.setattr(matching, "PREFIX_MEMO", {})
-        monkeypatch.setattr(matching, "REQUIRED_MEMO", {})
+        monkeypatch.setattr(pattern_analysis, "PREFIX_MEMO", {})
+        monkeypatch.setattr(pattern_analysis, "REQUIRED_MEMO", {})
         assert _codes(load_rubric_cached()) == expected
 
 

@@ -23,8 +23,8 @@ from conversation_coach.rubric.matching import (
     RuleRunner,
     compile_rule,
     compiled_rubric,
-    required_literals,
 )
+from conversation_coach.rubric.pattern_analysis import required_literals
 from conversation_coach.rubric.textprep import prepare
 
 RUBRIC = load_rubric()

@@ -5,7 +5,7 @@ hundred replies. The first load validates fully (errors name file and line, as a
 keeps the validated rubric as JSON in the user data dir, keyed by a hash of the file's
 bytes, the app version and the rubric model's own source; any change to one of them is a
 new key. Beside it goes the coder's analysis of each pattern (which words a match can start
-with, rubric/matching.py) and the regex engine's code for it (rubric/compiled_patterns.py),
+with, rubric/pattern_analysis.py) and the regex engine's code for it (rubric/compiled_patterns.py),
 which otherwise mean parsing and compiling every pattern again on each run.
 A cache file that cannot be read or written is simply ignored. Each edit of a rubric makes
 new entries, so when one is written only the few most recent of each kind are kept.
@@ -28,13 +28,20 @@ _KINDS = ("rubric-*.json", "compiled-*.bin", "prefixes-*.json")  # prefixes-*: a
 
 def _fingerprint(raw: bytes) -> str:
     from conversation_coach import __version__
-    from conversation_coach.rubric import compiled_patterns, macros, matching, model, safe_pattern
+    from conversation_coach.rubric import (
+        compiled_patterns,
+        macros,
+        matching,
+        model,
+        pattern_analysis,
+        safe_pattern,
+    )
 
     h = hashlib.sha256()
     for part in (CACHE_FORMAT.encode(), __version__.encode(), raw):
         h.update(part)
         h.update(b"\0")
-    for module in (model, safe_pattern, matching, macros, compiled_patterns):
+    for module in (model, safe_pattern, matching, macros, compiled_patterns, pattern_analysis):
         try:
             h.update(Path(module.__file__).read_bytes())
         except OSError:
@@ -75,7 +82,8 @@ def _with_analysis(rubric: Rubric, analysis_file: Path) -> Rubric:
     import marshal
 
     from conversation_coach.rubric.compiled_patterns import CODES
-    from conversation_coach.rubric.matching import PREFIX_MEMO, REQUIRED_MEMO, compiled_rubric
+    from conversation_coach.rubric.matching import compiled_rubric
+    from conversation_coach.rubric.pattern_analysis import PREFIX_MEMO, REQUIRED_MEMO
 
     try:
         saved = marshal.loads(analysis_file.read_bytes())  # our own file, in the private data dir

@@ -16,9 +16,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from conversation_coach.rubric.compiled_patterns import compile_pattern
+from conversation_coach.rubric.compiled_patterns import compile_pattern, forget
 from conversation_coach.rubric.macros import expand
 from conversation_coach.rubric.model import Rubric, Rule
+from conversation_coach.rubric.pattern_analysis import (
+    MAX_LITERALS,
+    PREFIX_LEN,
+    PREFIX_LENGTHS,
+    match_prefixes,
+    required_literals,
+)
 from conversation_coach.rubric.textprep import Prepared, Sentence, content_stems, words_of
 
 DEFAULT_FUZZY_THRESHOLD = 80.0
@@ -87,216 +94,12 @@ class CompiledRule:
         found = self._window_parts.get(window)
         if found is None:
             indexes = {i for i, part in enumerate(self.parts) if part.prefixes is None}
-            for k in _PREFIX_LENGTHS:
+            for k in PREFIX_LENGTHS:
                 indexes.update(self._by_prefix.get(window[:k], ()))
             found = tuple(self.parts[i] for i in sorted(indexes))
             if len(self._window_parts) < 20_000:
                 self._window_parts[window] = found
         return found
-
-
-_PREFIX_LEN = 6
-_MAX_PREFIXES = 2000
-_PREFIX_LENGTHS = tuple(range(1, _PREFIX_LEN + 1))
-
-
-class _Unknown(Exception):
-    pass
-
-
-def _prefixes(items: list, i: int, cur: str, out: set[str], limit: int = _PREFIX_LEN) -> None:
-    """Add to `out` every literal prefix (up to `limit` chars) a match of items[i:] can start with."""
-    from conversation_coach.rubric.safe_pattern import _c
-
-    if len(out) > _MAX_PREFIXES:
-        raise _Unknown
-    if len(cur) >= limit or i >= len(items):
-        if not cur:
-            raise _Unknown  # could match empty, or starts with something unknown
-        out.add(cur[:limit])
-        return
-    op, arg = items[i]
-    rest = items[i + 1 :]
-    if op is _c.LITERAL:
-        _prefixes(items, i + 1, cur + chr(arg).lower(), out, limit)
-    elif op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
-        _prefixes(items, i + 1, cur, out, limit)
-    elif op is _c.IN:
-        chars: list[str] = []
-        for o, a in arg:
-            if o is _c.LITERAL:
-                chars.append(chr(a).lower())
-            elif o is _c.RANGE and a[1] - a[0] <= 12:
-                chars.extend(chr(x).lower() for x in range(a[0], a[1] + 1))
-            elif o is _c.CATEGORY and a is _c.CATEGORY_SPACE:
-                chars.append(" ")  # the coder reads replies with every run of white space made one space
-            else:
-                return _stop(cur, out)
-        for ch in chars:
-            _prefixes(items, i + 1, cur + ch, out, limit)
-    elif op is _c.SUBPATTERN:
-        _prefixes(list(arg[-1]) + rest, 0, cur, out, limit)
-    elif op is _c.BRANCH:
-        for branch in arg[1]:
-            _prefixes(list(branch) + rest, 0, cur, out, limit)
-    elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
-        low, high, sub = arg
-        if low == 0:
-            _prefixes(rest, 0, cur, out, limit)
-        if high >= 1:
-            _prefixes(list(sub) + ([(op, (max(low - 1, 0), high - 1, sub))] if high > 1 else []) + rest, 0, cur, out, limit)
-    else:
-        _stop(cur, out)
-
-
-def _stop(cur: str, out: set[str]) -> None:
-    if not cur:
-        raise _Unknown
-    out.add(cur)
-
-
-# Prefix analyses already done, by pattern source; rubric/cache.py keeps them on disk between runs,
-# because parsing every pattern again costs a one-shot command such as `code` a noticeable share of its time.
-PREFIX_MEMO: dict[str, list[str] | None] = {}
-
-
-def match_prefixes(source: str) -> frozenset[str] | None:
-    """The literal prefixes (1-3 chars) every match of `source` starts with, or None when unknown.
-
-    The coder then tries the pattern only where a word starts with one of them, instead of
-    scanning every position: the same hits, several times faster.
-    """
-    if source in PREFIX_MEMO:
-        known = PREFIX_MEMO[source]
-        return None if known is None else frozenset(known)
-    found = _match_prefixes(source)
-    PREFIX_MEMO[source] = None if found is None else sorted(found)
-    return found
-
-
-def _match_prefixes(source: str) -> frozenset[str] | None:
-    from conversation_coach.rubric.safe_pattern import _p
-
-    try:
-        parsed = list(_p.parse(source))
-    except Exception:  # noqa: BLE001 - an optimisation only
-        return None
-    out: set[str] = set()
-    for limit in (_PREFIX_LEN, 3, 1):  # a big lexicon gives too many long prefixes: then shorter ones
-        out = set()
-        try:
-            _prefixes(parsed, 0, "", out, limit)
-            break
-        except _Unknown:
-            if len(out) <= _MAX_PREFIXES:
-                return None  # not too many: something unknown
-        except RecursionError:
-            return None
-        except Exception:  # noqa: BLE001 - an optimisation only
-            return None
-    else:
-        return None
-    if not out or not all(p[0].isalnum() or p[0] == "'" for p in out):
-        return None
-    return frozenset(out)
-
-
-# Required-literal analyses already done, by pattern source (saved with PREFIX_MEMO by rubric/cache.py).
-REQUIRED_MEMO: dict[str, list[str]] = {}
-_MIN_REQUIRED = 2  # shorter literals are in nearly every reply: not worth checking
-
-
-def required_literals(source: str) -> tuple[str, ...]:
-    """Strings one of which every match of `source` contains (lower case), or () when none is known.
-
-    A pattern such as "... but ... you're too old" cannot match a reply without "but" in it;
-    checking that with `in` costs far less than running the pattern. Of the candidates the
-    pattern offers, the one with the longest shortest string is kept.
-    """
-    if source in REQUIRED_MEMO:
-        return tuple(REQUIRED_MEMO[source])
-    from conversation_coach.rubric.safe_pattern import _p
-
-    try:
-        found = _required(list(_p.parse(source)), 0)
-    except Exception:  # noqa: BLE001 - an optimisation only
-        found = None
-    result = sorted(found) if found and min(map(len, found)) >= _MIN_REQUIRED else []
-    REQUIRED_MEMO[source] = result
-    return tuple(result)
-
-
-def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    if a is None or b is None:
-        return a if b is None else b
-    key_a, key_b = (min(map(len, a)), -len(a)), (min(map(len, b)), -len(b))
-    return a if key_a >= key_b else b
-
-
-def _literal_alternatives(items: list, depth: int = 0) -> set[str] | None:
-    """The exact strings a sequence of plain literals and alternations of them can match, or None."""
-    from conversation_coach.rubric.safe_pattern import _c
-
-    found = {""}
-    for op, arg in items:
-        if op is _c.LITERAL:
-            found = {f + chr(arg).lower() for f in found}
-        elif op is _c.BRANCH and depth < 5:
-            options: set[str] = set()
-            for branch in arg[1]:
-                sub = _literal_alternatives(list(branch), depth + 1)
-                if sub is None:
-                    return None
-                options |= sub
-            found = {f + o for f in found for o in options}
-        elif op is _c.SUBPATTERN and depth < 5:
-            sub = _literal_alternatives(list(arg[-1]), depth + 1)
-            if sub is None:
-                return None
-            found = {f + o for f in found for o in sub}
-        else:
-            return None
-        if len(found) > _MAX_RULE_REQUIRED:
-            return None
-    return found
-
-
-def _required(items: list, depth: int) -> frozenset[str] | None:
-    """The best set of strings one of which a match of this sequence must contain.
-
-    Adjacent literals and alternations of plain words are joined ("i " + "know|see" gives
-    "i know" or "i see"); anything else ends the run of literals.
-    """
-    from conversation_coach.rubric.safe_pattern import _c
-
-    if depth > 20:
-        return None
-    best: frozenset[str] | None = None
-    run = {""}
-    for op, arg in items:
-        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
-            continue  # takes no characters: the literals either side are adjacent in the text
-        exact = _literal_alternatives([(op, arg)]) if op in (_c.LITERAL, _c.BRANCH, _c.SUBPATTERN) else None
-        if exact is not None and len(run) * len(exact) <= _MAX_RULE_REQUIRED:
-            run = {r + e for r in run for e in exact}
-            continue
-        if run != {""}:
-            best = _better(best, frozenset(run))
-        run = {""}
-        if exact is not None:
-            run = exact
-            continue
-        if op is _c.SUBPATTERN:
-            best = _better(best, _required(list(arg[-1]), depth + 1))
-        elif op is _c.BRANCH:
-            branches = [_required(list(b), depth + 1) for b in arg[1]]
-            if all(branches):
-                best = _better(best, frozenset().union(*branches))
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[0] >= 1:
-            best = _better(best, _required(list(arg[2]), depth + 1))
-    if run != {""}:
-        best = _better(best, frozenset(run))
-    return best
 
 
 def _phrase_regex(phrases: list[str]) -> str:
@@ -318,6 +121,8 @@ def compile_rule(rule: Rule, lists: dict[str, list[str]] | None = None) -> Compi
                   match_prefixes(source) if (word_start or rule.where == "start") else None,
                   required_literals(source))
              for order, (source, word_start) in enumerate(sources)]
+    for source, _ in sources:
+        forget(source)  # compiled and analysed: the parse tree is no longer needed
     known = [part.prefixes for part in parts if part.prefixes is not None]
     prefixes = frozenset().union(*known) if known else None
     exceptions = None
@@ -330,15 +135,12 @@ def compile_rule(rule: Rule, lists: dict[str, list[str]] | None = None) -> Compi
                         () if fuzzy else _rule_required(parts), fuzzy_words, initials)
 
 
-_MAX_RULE_REQUIRED = 40
-
-
 def _rule_required(parts: list[Part]) -> tuple[str, ...]:
     """The literals one of which any match of any part contains, when that is a short, telling list."""
     if not parts or not all(part.required for part in parts):
         return ()
     union = sorted({literal for part in parts for literal in part.required})
-    return tuple(union) if len(union) <= _MAX_RULE_REQUIRED and min(map(len, union)) >= 3 else ()
+    return tuple(union) if len(union) <= MAX_LITERALS and min(map(len, union)) >= 3 else ()
 
 
 def _starts_at_word(pattern: str) -> bool:
@@ -362,9 +164,9 @@ class CompiledRubric:
     always: frozenset[int] = frozenset()  # rules run on every reply: no known first words, or fuzzy
 
     def rules_for_window(self, window: str) -> tuple[int, ...]:
-        """Rules that may match at a word starting with `window` (its first _PREFIX_LEN characters)."""
+        """Rules that may match at a word starting with `window` (its first PREFIX_LEN characters)."""
         found: list[int] = []
-        for k in _PREFIX_LENGTHS:
+        for k in PREFIX_LENGTHS:
             found.extend(self.by_prefix.get(window[:k], ()))
         result = tuple(sorted(set(found)))
         if len(self.window_rules) < 50_000:
@@ -448,7 +250,7 @@ class RuleRunner:
         memo = compiled.window_rules
         for m in _WORD_START.finditer(canon):
             pos = m.start()
-            window = canon[pos : pos + _PREFIX_LEN]
+            window = canon[pos : pos + PREFIX_LEN]
             indexes = memo.get(window)
             if indexes is None:
                 indexes = compiled.rules_for_window(window)
@@ -544,7 +346,7 @@ class RuleRunner:
         for pos in self.candidates.get(index, ()):
             if best is not None and pos > best.start():
                 break
-            for part in c.parts_at(canon[pos : pos + _PREFIX_LEN]):
+            for part in c.parts_at(canon[pos : pos + PREFIX_LEN]):
                 if part.prefixes is None:
                     continue
                 m = part.regex.match(canon, pos)
@@ -560,7 +362,7 @@ class RuleRunner:
     def _match_at(self, c: CompiledRule, pos: int, end: int) -> re.Match[str] | None:
         """The first of the rule's parts, in order, that matches at `pos` (as one alternation would)."""
         text = self.prepared.canon
-        for part in c.parts_at(text[pos : pos + _PREFIX_LEN]):
+        for part in c.parts_at(text[pos : pos + PREFIX_LEN]):
             if part.prefixes is None and not self._possible_in_reply(part.required):
                 continue  # a part tried at every sentence start is worth the cheap check first
             m = part.regex.match(text, pos, end)

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import re
 
+from conversation_coach.rubric.compiled_patterns import compile_pattern
+from conversation_coach.rubric.compiled_patterns import parsed as parsed_tree
 from conversation_coach.rubric.macros import UnknownList, expand, macro_problem
 
 try:  # Python 3.11+
     from re import _constants as _c  # type: ignore[attr-defined]
-    from re import _parser as _p  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - older layouts
     import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
 
 MAX_PATTERN_CHARS = 800
 MAX_EXPANDED_CHARS = 8000
@@ -51,10 +51,24 @@ def pattern_problem(pattern: str, lists: dict[str, list[str]] | None = None) -> 
         return str(exc)
     if len(expanded) > MAX_EXPANDED_CHARS:
         return f"pattern is longer than {MAX_EXPANDED_CHARS} characters once its lists are written out"
+    if expanded in _VERDICTS:
+        return _VERDICTS[expanded]
+    verdict = _expanded_problem(pattern, lists, expanded)
+    if len(_VERDICTS) < 20_000:
+        _VERDICTS[expanded] = verdict
+    return verdict
+
+
+# Verdicts by expanded pattern: a rubric loaded again in the same process (a test, a second file
+# with the same rules) is not parsed again.
+_VERDICTS: dict[str, str | None] = {}
+
+
+def _expanded_problem(pattern: str, lists: dict[str, list[str]] | None, expanded: str) -> str | None:
     try:
-        re.compile(expanded)
-        parsed = _p.parse(expanded)
-    except (re.error, RecursionError) as exc:
+        compile_pattern(expand(pattern, lists))  # as the coder will run it; its code is kept for the coder
+        parsed = list(parsed_tree(expanded))
+    except (re.error, RecursionError, OverflowError) as exc:
         return f"not a valid regular expression: {exc}"
     problem = _walk(parsed, inside_repeat=False)
     if problem:
