@@ -169,6 +169,17 @@ def test_everyday_misspellings_and_shorthand_are_read_as_meant():
     assert code("wat wud a gd day look like for u").main == "open_question"
 
 
+def test_spoken_dropped_gs_and_typed_contractions_are_read_as_meant():
+    from conversation_coach.rubric.textprep import canonicalise
+
+    assert canonicalise("I was goin' down the shop, doin nothin much")[0] == "i was going down the shop, doing nothing much"
+    assert canonicalise("Robin's van was in'")[0] == "robin's van was in'"  # a name, and no verb before "in'"
+    assert code("u'll have to ring them before friday").main == "advice"
+    coding = code("So what happens to him later on is weighin' on you.",
+                  context="Nobody talks about what happens to our Rhys when we've gone.")
+    assert coding.main in ("simple_reflection", "complex_reflection")
+
+
 def test_a_quoted_sentence_ends_where_its_quote_closes():
     coding = code('You keep telling yourself, "I can\'t manage." What would help you feel more sure?',
                   context="I just keep thinking I can't manage.")

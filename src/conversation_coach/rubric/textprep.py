@@ -48,7 +48,7 @@ _CANON_WORDS.update({
     "gr8": "great", "nite": "night", "luv": "love", "hav": "have", "wen": "when", "wiv": "with",
     "ud": "you'd", "ul": "you'll", "ull": "you'll", "uve": "you've", "youve": "you've", "sumthing": "something", "somthing": "something", "anythin": "anything", "nothin": "nothing",
     "somethin": "something", "everythin": "everything",
-    "u'll": "you'll", "u'd": "you'd", "u've": "you've", "u're": "you're", "ur'e": "you're",
+    "u'll": "you'll", "u'd": "you'd", "u've": "you've", "u're": "you're",
 })
 # Dropped g's typed without the apostrophe ("goin", "doin"): the common verbs only, since "-in" words abound.
 _CANON_WORDS.update({f"{stem}in": f"{stem}ing" for stem in (
