@@ -83,9 +83,12 @@ def _code_all(sources: list[str], rubric):
     import gc
 
     gc.freeze()  # the garbage collector leaves the inherited objects alone: fewer pages copied into each worker
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        chunk = max(1, len(sources) // (workers * 16))
-        yield from pool.map(_code_one_in_worker, sources, chunksize=chunk)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            chunk = max(1, len(sources) // (workers * 16))
+            yield from pool.map(_code_one_in_worker, sources, chunksize=chunk)
+    finally:
+        gc.unfreeze()  # `code` may run inside a longer process (the tests): its garbage is collected again
 
 
 def _can_fork() -> bool:

@@ -192,10 +192,6 @@ def compiled_rubric(rubric: Rubric) -> CompiledRubric:
     return cached  # type: ignore[return-value]
 
 
-def compiled_rules(rubric: Rubric) -> list[CompiledRule]:
-    return compiled_rubric(rubric).rules
-
-
 def _sentence_at(sentences: list[Sentence], pos: int) -> int:
     for i, s in enumerate(sentences):
         if pos < s.end:
